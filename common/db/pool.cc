@@ -1,0 +1,98 @@
+#include "common/db/pool.h"
+
+#include <future>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/util/status.h"
+
+namespace fhv::db {
+
+Pool::Pool(PoolOptions options, metrics::Metrics* metrics)
+    : options_(std::move(options)), metrics_(metrics) {
+  if (metrics_ != nullptr) metrics_->pool_size().Set(options_.size);
+  for (int i = 0; i < options_.size; ++i) workers_.emplace_back([this] { WorkerLoop(); });
+}
+
+Pool::~Pool() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  for (auto& t : workers_) t.join();
+}
+
+void Pool::Submit(Work work) {
+  {
+    absl::MutexLock lock(&mu_);
+    if (!stopping_ && static_cast<int>(queue_.size()) < options_.max_waiting) {
+      queue_.push_back({std::move(work), absl::Now()});
+      if (metrics_ != nullptr) metrics_->pool_waiting().Set(static_cast<double>(queue_.size()));
+      return;
+    }
+  }
+  if (metrics_ != nullptr) metrics_->pool_rejected().Increment();
+  std::move(work)(Unavailable("POOL_EXHAUSTED", "too many calls are waiting for the database"));
+}
+
+absl::Status Pool::Run(const std::function<absl::Status(Connection&)>& fn) {
+  std::promise<absl::Status> done;
+  Submit([&](absl::StatusOr<Connection*> conn) {
+    done.set_value(conn.ok() ? fn(**conn) : conn.status());
+  });
+  return done.get_future().get();
+}
+
+absl::StatusOr<Connection*> Pool::EnsureConnection(std::unique_ptr<Connection>& conn) {
+  if (conn != nullptr && conn->Healthy()) return conn.get();
+  conn.reset();
+  {
+    absl::MutexLock lock(&mu_);
+    if (absl::Now() < down_until_) {
+      return Unavailable("DATABASE_UNAVAILABLE", "the database is unavailable");
+    }
+  }
+  auto opened = Connection::Open(options_.dsn, metrics_, options_.statement_timeout);
+  if (!opened.ok()) {
+    absl::MutexLock lock(&mu_);
+    down_until_ = absl::Now() + options_.reconnect_backoff;
+    return opened.status();
+  }
+  conn = *std::move(opened);
+  return conn.get();
+}
+
+void Pool::WorkerLoop() {
+  std::unique_ptr<Connection> conn;
+  for (;;) {
+    Item item;
+    {
+      absl::MutexLock lock(&mu_);
+      mu_.Await(absl::Condition(
+          +[](Pool* p) ABSL_EXCLUSIVE_LOCKS_REQUIRED(p->mu_) {
+            return p->stopping_ || !p->queue_.empty();
+          },
+          this));
+      if (queue_.empty()) return;  // stopping and drained
+      item = std::move(queue_.front());
+      queue_.pop_front();
+      if (metrics_ != nullptr) metrics_->pool_waiting().Set(static_cast<double>(queue_.size()));
+    }
+    const absl::Duration waited = absl::Now() - item.enqueued;
+    if (waited > options_.acquire_timeout) {
+      if (metrics_ != nullptr) metrics_->pool_rejected().Increment();
+      std::move(item.work)(Unavailable(
+          "POOL_EXHAUSTED",
+          absl::StrCat("no database connection became free within ",
+                       absl::ToInt64Milliseconds(options_.acquire_timeout), " ms")));
+      continue;
+    }
+    absl::StatusOr<Connection*> c = EnsureConnection(conn);
+    if (metrics_ != nullptr) metrics_->pool_in_use().Increment();
+    std::move(item.work)(c);
+    if (metrics_ != nullptr) metrics_->pool_in_use().Decrement();
+    if (conn != nullptr && !conn->Healthy()) conn.reset();
+  }
+}
+
+}  // namespace fhv::db

@@ -1,0 +1,41 @@
+#pragma once
+
+#include <string>
+
+#include "common/util/clock.h"
+
+namespace fhv {
+namespace metrics {
+class Metrics;
+}
+namespace db {
+class Pool;
+}
+namespace auth {
+class TokenVerifier;
+}
+namespace audit {
+class GroupCommitter;
+}
+namespace events {
+class Router;
+}
+}  // namespace fhv
+
+namespace fhv::server {
+
+// What a service's handlers share. Built once at start; every member outlives the
+// gRPC server. Thread-safe: each member is.
+struct Runtime {
+  std::string service;       // "recruitment"
+  std::string schema;        // the service's PostgreSQL schema, "recruitment"
+  std::string error_domain;  // google.rpc.ErrorInfo domain, "recruitment.fhv"
+  Clock* clock = nullptr;
+  metrics::Metrics* metrics = nullptr;
+  db::Pool* pool = nullptr;
+  const auth::TokenVerifier* verifier = nullptr;
+  audit::GroupCommitter* audit = nullptr;
+  const events::Router* router = nullptr;
+};
+
+}  // namespace fhv::server

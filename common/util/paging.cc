@@ -1,0 +1,58 @@
+#include "common/util/paging.h"
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "common/db/migrate.h"
+#include "common/util/status.h"
+
+namespace fhv {
+namespace {
+
+constexpr char kSep = '\x1f';
+
+std::string Fingerprint(absl::string_view filters) {
+  return db::Sha256Hex(filters).substr(0, 16);
+}
+
+absl::Status BadToken(absl::string_view why) {
+  Violations v;
+  v.Add("page_token", std::string(why));
+  return v.ToStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<int> PageSize(int requested, int default_size, int max_size) {
+  if (requested < 0) {
+    Violations v;
+    v.Add("page_size", "must not be negative");
+    return v.ToStatus();
+  }
+  if (requested == 0) return default_size;
+  return std::min(requested, max_size);
+}
+
+std::string EncodePageToken(absl::string_view filters, const std::vector<std::string>& key) {
+  std::string raw = absl::StrCat("v1", std::string(1, kSep), Fingerprint(filters));
+  for (const auto& k : key) absl::StrAppend(&raw, std::string(1, kSep), k);
+  return absl::WebSafeBase64Escape(raw);
+}
+
+absl::StatusOr<std::vector<std::string>> DecodePageToken(absl::string_view token,
+                                                         absl::string_view filters,
+                                                         size_t key_parts) {
+  if (token.empty()) return std::vector<std::string>{};
+  if (token.size() > 1024) return BadToken("is too long");
+  std::string raw;
+  if (!absl::WebSafeBase64Unescape(token, &raw)) return BadToken("is malformed");
+  std::vector<std::string> parts = absl::StrSplit(raw, kSep);
+  if (parts.size() != key_parts + 2 || parts[0] != "v1") return BadToken("is malformed");
+  if (parts[1] != Fingerprint(filters)) {
+    return BadToken("belongs to a query with other filters");
+  }
+  return std::vector<std::string>(parts.begin() + 2, parts.end());
+}
+
+}  // namespace fhv

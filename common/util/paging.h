@@ -1,0 +1,27 @@
+#pragma once
+
+// Keyset paging (AIP-158): opaque page tokens bound to the query's filters.
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace fhv {
+
+// Returns the page size to use: `requested`, or `default_size` for 0, clamped to
+// `max_size`. INVALID_ARGUMENT (field page_size) if negative.
+absl::StatusOr<int> PageSize(int requested, int default_size = 50, int max_size = 500);
+
+// Encodes the last row's sort key and a fingerprint of the filters.
+std::string EncodePageToken(absl::string_view filters, const std::vector<std::string>& key);
+
+// Decodes a token made by EncodePageToken for the same filters. An empty token gives an
+// empty key (first page). INVALID_ARGUMENT (field page_token) if the token is malformed,
+// has another number of key parts, or was made for other filters.
+absl::StatusOr<std::vector<std::string>> DecodePageToken(absl::string_view token,
+                                                         absl::string_view filters,
+                                                         size_t key_parts);
+
+}  // namespace fhv

@@ -1,0 +1,64 @@
+#pragma once
+
+// The suite's one error model. Every layer returns absl::Status; the reason
+// (google.rpc.ErrorInfo) and field violations (google.rpc.BadRequest) travel as
+// payloads and become the gRPC status details in ToGrpcStatus().
+
+#include "absl/strings/string_view.h"
+#include <grpcpp/support/status.h>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+
+namespace fhv {
+
+struct FieldViolation {
+  std::string field;        // Path of the field, e.g. "adults[0].personnummer".
+  std::string description;  // Why it is not accepted; never the value itself.
+};
+
+// Returns a status with `code`, `message` and an UPPER_SNAKE `reason`.
+// `message` must not contain personal data or SQL.
+absl::Status Error(absl::StatusCode code, absl::string_view reason, absl::string_view message);
+
+// Convenience constructors for the common cases.
+absl::Status NotFound(absl::string_view what);  // reason NOT_FOUND, "<what> not found"
+absl::Status FailedPrecondition(absl::string_view reason, absl::string_view message);
+absl::Status PermissionDenied(absl::string_view message);
+absl::Status Unauthenticated(absl::string_view message);
+absl::Status Unavailable(absl::string_view reason, absl::string_view message);
+
+// Collects field violations of one request. Thread-compatible.
+class Violations {
+ public:
+  void Add(std::string field, std::string description);
+  // Adds `status.message()` as a violation of `field` if `status` is not OK.
+  void Check(absl::string_view field, const absl::Status& status);
+  bool empty() const { return violations_.empty(); }
+  const std::vector<FieldViolation>& list() const { return violations_; }
+  // OK if there are no violations, else INVALID_ARGUMENT (reason INVALID_ARGUMENT)
+  // carrying every violation.
+  absl::Status ToStatus() const;
+
+ private:
+  std::vector<FieldViolation> violations_;
+};
+
+// Returns the field violations carried by `status` (empty if none).
+std::vector<FieldViolation> GetViolations(const absl::Status& status);
+// Returns the ErrorInfo reason carried by `status` ("" if none).
+std::string GetReason(const absl::Status& status);
+
+// Converts to a gRPC status with google.rpc.Status details (ErrorInfo with `domain`,
+// BadRequest when there are violations). Codes map one to one. A status without
+// a reason gets the code's name as reason. INTERNAL and UNKNOWN messages are replaced
+// by a generic text so that no internal detail reaches a client.
+grpc::Status ToGrpcStatus(const absl::Status& status, absl::string_view domain);
+
+// The inverse, for clients and tests: keeps code, message, reason and violations.
+absl::Status FromGrpcStatus(const grpc::Status& status);
+
+}  // namespace fhv

@@ -1,0 +1,43 @@
+#include "common/validation/request.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace fhv::validation {
+
+void CheckRequestId(Violations& v, absl::string_view field, absl::string_view request_id) {
+  if (request_id.empty()) {
+    v.Add(std::string(field), "is required: a client-chosen id that makes retries safe");
+    return;
+  }
+  if (request_id.size() > 128) {
+    v.Add(std::string(field), "must be at most 128 characters");
+    return;
+  }
+  for (char c : request_id) {
+    if (c <= 0x20 || c >= 0x7f) {
+      v.Add(std::string(field), "must be printable ASCII without spaces");
+      return;
+    }
+  }
+}
+
+void CheckText(Violations& v, absl::string_view field, absl::string_view text, size_t max_bytes,
+               bool required) {
+  if (text.empty()) {
+    if (required) v.Add(std::string(field), "is required");
+    return;
+  }
+  if (text.size() > max_bytes) {
+    v.Add(std::string(field), absl::StrCat("must be at most ", max_bytes, " bytes"));
+    return;
+  }
+  // Protobuf has checked UTF-8 already; refuse control characters.
+  for (unsigned char c : text) {
+    if (c < 0x20 && c != '\n' && c != '\t') {
+      v.Add(std::string(field), "must not contain control characters");
+      return;
+    }
+  }
+}
+
+}  // namespace fhv::validation

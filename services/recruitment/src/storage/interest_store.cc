@@ -1,0 +1,119 @@
+#include "services/recruitment/src/storage/interest_store.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/util/ids.h"
+#include "common/util/status.h"
+#include "google/protobuf/util/time_util.h"
+#include "services/recruitment/sql/statements.h"
+
+namespace fhv::recruitment {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+absl::StatusOr<v1::Interest> ParseBody(const db::Result& r, int row, int col) {
+  v1::Interest interest;
+  if (!interest.ParseFromString(r.Bytes(row, col))) {
+    return absl::InternalError("a stored interest does not parse");
+  }
+  return interest;
+}
+
+fhv::common::v1::OrganisationKind KindOf(auth::OrgKind kind) {
+  return kind == auth::OrgKind::kAgency ? fhv::common::v1::ORGANISATION_KIND_AGENCY
+                                        : fhv::common::v1::ORGANISATION_KIND_MUNICIPALITY;
+}
+
+}  // namespace
+
+absl::StatusOr<RegisteredInterest> InterestStore::Register(db::Connection& conn,
+                                                           const ValidInterest& valid,
+                                                           const auth::Principal& caller,
+                                                           absl::Time now) {
+  RegisteredInterest out;
+  v1::Interest& interest = out.interest;
+  interest = valid.interest;
+  interest.set_id(NewUuid());
+  interest.mutable_receiving_organisation()->set_id(caller.org_id);
+  interest.mutable_receiving_organisation()->set_kind(KindOf(caller.org_kind));
+  *interest.mutable_received_at() = TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(now));
+  const std::string source = SourceName(interest.source());
+  const std::string org_kind(auth::OrgKindName(caller.org_kind));
+
+  auto open = conn.Exec(sql::kFindOpenApplicant,
+                        {caller.org_id, db::Param::TextArray(valid.personnummer)});
+  if (!open.ok()) return open.status();
+  std::string applicant_id;
+  if (open->rows() > 0) {
+    applicant_id = std::string(open->Text(0, 0));
+    out.existing_applicant = true;
+    if (auto r = conn.Exec(sql::kAddPersons,
+                           {applicant_id, caller.org_id, db::Param::TextArray(valid.personnummer)});
+        !r.ok()) {
+      return r.status();
+    }
+    if (auto r = conn.Exec(sql::kTouchApplicant, {applicant_id, now}); !r.ok()) return r.status();
+  } else {
+    applicant_id = NewUuid();
+    if (auto r = conn.Exec(sql::kInsertApplicant, {applicant_id, caller.org_id, org_kind, source,
+                                                   interest.campaign_id(), now});
+        !r.ok()) {
+      return r.status();
+    }
+    auto persons = conn.Exec(sql::kInsertPersons, {applicant_id, caller.org_id,
+                                                   db::Param::TextArray(valid.personnummer)});
+    if (!persons.ok()) {
+      // Another call registered one of these adults since we looked: retry and join it.
+      if (persons.status().code() == absl::StatusCode::kAlreadyExists) {
+        return db::StatusFromSqlState("40001", sql::kInsertPersons.name);
+      }
+      return persons.status();
+    }
+    if (auto r = conn.Exec(sql::kInsertTransition,
+                           {applicant_id, "APPLICANT_STATE_NEW", now, caller.user});
+        !r.ok()) {
+      return r.status();
+    }
+  }
+  interest.set_applicant_id(applicant_id);
+  auto r = conn.Exec(sql::kInsertInterest,
+                     {interest.id(), caller.org_id, org_kind, applicant_id, source,
+                      interest.campaign_id(), now, db::Param(std::nullopt),
+                      db::Param::Bytes(interest.SerializeAsString())});
+  if (!r.ok()) return r.status();
+  return out;
+}
+
+absl::StatusOr<v1::Interest> InterestStore::Get(db::Connection& conn, const std::string& id,
+                                                const std::string& org_id) {
+  auto r = conn.Exec(sql::kGetInterest, {id, org_id});
+  if (!r.ok()) return r.status();
+  if (r->rows() == 0) return NotFound("interest");
+  return ParseBody(*r, 0, 0);
+}
+
+absl::StatusOr<InterestPage> InterestStore::List(
+    db::Connection& conn, const std::string& org_id, const InterestFilter& filter, int page_size,
+    const std::optional<std::pair<absl::Time, std::string>>& after) {
+  const db::Param source = filter.source == v1::INTEREST_SOURCE_UNSPECIFIED
+                               ? db::Param(std::nullopt)
+                               : db::Param(SourceName(filter.source));
+  auto r = conn.Exec(sql::kListInterests,
+                     {org_id, page_size + 1, after ? db::Param(after->first) : db::Param(std::nullopt),
+                      after ? db::Param(after->second) : db::Param(std::nullopt), source,
+                      db::Param::NullIfEmpty(filter.campaign_id)});
+  if (!r.ok()) return r.status();
+  InterestPage page;
+  const int n = std::min(r->rows(), page_size);
+  for (int i = 0; i < n; ++i) {
+    auto interest = ParseBody(*r, i, 2);
+    if (!interest.ok()) return interest.status();
+    page.interests.push_back(*std::move(interest));
+  }
+  if (r->rows() > page_size) {
+    page.last = std::make_pair(r->Time(n - 1, 1), std::string(r->Text(n - 1, 0)));
+  }
+  return page;
+}
+
+}  // namespace fhv::recruitment

@@ -1,0 +1,53 @@
+#pragma once
+
+// Storage of interests and applicants: the only place with their SQL.
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/auth/principal.h"
+#include "common/db/connection.h"
+#include "services/recruitment/src/domain/interest.h"
+
+namespace fhv::recruitment {
+
+struct RegisteredInterest {
+  v1::Interest interest;
+  bool existing_applicant = false;
+};
+
+struct InterestFilter {
+  v1::InterestSource source = v1::INTEREST_SOURCE_UNSPECIFIED;
+  std::string campaign_id;
+};
+
+struct InterestPage {
+  std::vector<v1::Interest> interests;
+  // The last row's key, set when there may be more rows.
+  std::optional<std::pair<absl::Time, std::string>> last;
+};
+
+// Stateless; every method runs on the connection it is given.
+class InterestStore {
+ public:
+  // Stores a validated interest for the caller's organisation and links it to the
+  // adults' open applicant, or to a new applicant in state NEW. Call in a transaction.
+  // Returns ABORTED (retryable) if a concurrent call registered one of the adults first.
+  static absl::StatusOr<RegisteredInterest> Register(db::Connection& conn,
+                                                     const ValidInterest& valid,
+                                                     const auth::Principal& caller,
+                                                     absl::Time now);
+
+  // NOT_FOUND unless the interest exists and belongs to `org_id`.
+  static absl::StatusOr<v1::Interest> Get(db::Connection& conn, const std::string& id,
+                                          const std::string& org_id);
+
+  // One page of `org_id`'s interests, newest first, after `after` (exclusive).
+  static absl::StatusOr<InterestPage> List(
+      db::Connection& conn, const std::string& org_id, const InterestFilter& filter,
+      int page_size, const std::optional<std::pair<absl::Time, std::string>>& after);
+};
+
+}  // namespace fhv::recruitment
