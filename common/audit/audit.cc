@@ -1,7 +1,7 @@
-#include "absl/strings/string_view.h"
 #include "common/audit/audit.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
 #include "common/db/migrate.h"
 #include "common/db/transaction.h"
@@ -36,9 +36,8 @@ absl::Status ClaimChain(db::Connection& conn, absl::string_view schema) {
   if (chain.chain >= 0) return absl::OkStatus();
   const db::Statement try_lock{"audit_try_lock", "SELECT pg_try_advisory_lock($1::int, $2::int)"};
   const db::Statement head{
-      "audit_head",
-      absl::StrCat("SELECT position, hash FROM ", schema,
-                   ".audit_log WHERE chain = $1 ORDER BY position DESC LIMIT 1")};
+      "audit_head", absl::StrCat("SELECT position, hash FROM ", schema,
+                                 ".audit_log WHERE chain = $1 ORDER BY position DESC LIMIT 1")};
   for (int candidate = 0; candidate < 100000; ++candidate) {
     auto locked = conn.Exec(try_lock, {static_cast<int64_t>(LockClass(schema)), candidate});
     if (!locked.ok()) return locked.status();
@@ -106,12 +105,12 @@ absl::Status Append(db::Connection& conn, absl::string_view schema,
     request.push_back(e.request_id);
     last = std::move(h);
   }
-  auto r = conn.Exec(insert, {chain.chain, db::Param::Int64Array(positions),
-                              db::Param::TextArray(prev), db::Param::TextArray(hash),
-                              db::Param::TextArray(at), db::Param::TextArray(user),
-                              db::Param::TextArray(org), db::Param::TextArray(roles),
-                              db::Param::TextArray(action), db::Param::TextArray(type),
-                              db::Param::TextArray(id), db::Param::TextArray(request)});
+  auto r = conn.Exec(
+      insert,
+      {chain.chain, db::Param::Int64Array(positions), db::Param::TextArray(prev),
+       db::Param::TextArray(hash), db::Param::TextArray(at), db::Param::TextArray(user),
+       db::Param::TextArray(org), db::Param::TextArray(roles), db::Param::TextArray(action),
+       db::Param::TextArray(type), db::Param::TextArray(id), db::Param::TextArray(request)});
   if (!r.ok()) return r.status();
   conn.OnCommit([&chain, position, last = std::move(last)] {
     chain.position = position;
@@ -156,9 +155,8 @@ void GroupCommitter::Loop() {
     {
       absl::MutexLock lock(&mu_);
       mu_.Await(absl::Condition(
-          +[](GroupCommitter* g) ABSL_EXCLUSIVE_LOCKS_REQUIRED(g->mu_) {
-            return g->stopping_ || !g->queue_.empty();
-          },
+          +[](GroupCommitter* g)
+               ABSL_EXCLUSIVE_LOCKS_REQUIRED(g->mu_) { return g->stopping_ || !g->queue_.empty(); },
           this));
       if (queue_.empty()) return;
       size_t rows = 0;
@@ -221,22 +219,28 @@ absl::StatusOr<VerifyReport> Verify(db::Connection& conn, absl::string_view sche
       last = GenesisHash();
       ++report.chains;
     }
-    Entry e{r->Time(i, 4),         std::string(r->Text(i, 5)),  std::string(r->Text(i, 6)),
-            std::string(r->Text(i, 7)), std::string(r->Text(i, 8)), std::string(r->Text(i, 9)),
-            std::string(r->Text(i, 10)), std::string(r->Text(i, 11))};
+    Entry e{r->Time(i, 4),
+            std::string(r->Text(i, 5)),
+            std::string(r->Text(i, 6)),
+            std::string(r->Text(i, 7)),
+            std::string(r->Text(i, 8)),
+            std::string(r->Text(i, 9)),
+            std::string(r->Text(i, 10)),
+            std::string(r->Text(i, 11))};
     const std::string prev = r->Bytes(i, 2);
     const std::string stored = r->Bytes(i, 3);
     const std::string where = absl::StrCat("chain ", chain, " position ", position, ": ");
     if (position != expected_position) {
-      report.problems.push_back(absl::StrCat(where, "rows ", expected_position, "..",
-                                             position - 1, " are missing (deleted)"));
+      report.problems.push_back(absl::StrCat(where, "rows ", expected_position, "..", position - 1,
+                                             " are missing (deleted)"));
     } else if (prev != last) {
       report.problems.push_back(
           absl::StrCat(where, "does not link to the row before it (deleted or reordered)"));
     }
     if (RowHash(chain, position, prev, e) != stored) {
-      report.problems.push_back(absl::StrCat(where, "hash does not match the row's content "
-                                                    "(altered)"));
+      report.problems.push_back(absl::StrCat(where,
+                                             "hash does not match the row's content "
+                                             "(altered)"));
     }
     last = stored;
     expected_position = position + 1;

@@ -9,7 +9,6 @@
 // lock, so writers in different transactions (and replicas) never wait for one
 // another on a shared chain head.
 
-#include "absl/strings/string_view.h"
 #include <deque>
 #include <memory>
 #include <string>
@@ -19,6 +18,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/functional/any_invocable.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"

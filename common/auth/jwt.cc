@@ -528,8 +528,8 @@ absl::StatusOr<std::string_view> TokenVerifier::FromAuthorizationHeader(
     return Unauthenticated("unsupported authorization scheme");
   }
   if (space == absl::string_view::npos) return Unauthenticated("missing bearer token");
+  // Not empty: `header` ends in a non-space character after `space`.
   const absl::string_view token = absl::StripLeadingAsciiWhitespace(header.substr(space + 1));
-  if (token.empty()) return Unauthenticated("missing bearer token");
   // A token is one word (RFC 6750 b64token); anything else is not ours to guess at.
   for (char c : token) {
     if (absl::ascii_isspace(static_cast<unsigned char>(c))) {

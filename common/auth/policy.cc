@@ -1,8 +1,7 @@
-#include "absl/strings/string_view.h"
 #include "common/auth/policy.h"
 
-#include <initializer_list>
-#include <string_view>
+#include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "common/util/status.h"
@@ -11,36 +10,42 @@ namespace fhv::auth {
 namespace {
 
 struct Rule {
-  absl::string_view name;
-  std::initializer_list<OrgKind> kinds;
-  std::initializer_list<absl::string_view> roles;
+  Action action;
+  std::string name;
+  std::vector<OrgKind> kinds;
+  std::vector<std::string> roles;
 };
 
-Rule RuleFor(Action action) {
+// The whole policy: who may take each action.
+const std::vector<Rule>& Rules() {
   using K = OrgKind;
-  switch (action) {
-    case Action::kDeliverEvent:
-      return {"DeliverEvent", {K::kInternal}, {"service"}};
-    case Action::kSubmitInterest:
-      return {"SubmitInterest", {K::kMunicipality, K::kAgency}, {"recruiter", "admin"}};
-    case Action::kReadInterest:
-      return {"ReadInterest",
-              {K::kMunicipality, K::kAgency},
-              {"recruiter", "investigator", "admin"}};
-  }
-  return {"unknown", {}, {}};
+  static const auto* rules = new std::vector<Rule>{
+      {Action::kDeliverEvent, "DeliverEvent", {K::kInternal}, {"service"}},
+      {Action::kSubmitInterest,
+       "SubmitInterest",
+       {K::kMunicipality, K::kAgency},
+       {"recruiter", "admin"}},
+      {Action::kReadInterest,
+       "ReadInterest",
+       {K::kMunicipality, K::kAgency},
+       {"recruiter", "investigator", "admin"}},
+  };
+  return *rules;
 }
 
 }  // namespace
 
 absl::Status Authorize(const Principal& principal, Action action) {
-  const Rule rule = RuleFor(action);
-  bool kind_ok = false;
-  for (OrgKind k : rule.kinds) kind_ok |= principal.org_kind == k;
-  bool role_ok = false;
-  for (absl::string_view r : rule.roles) role_ok |= principal.HasRole({r.data(), r.size()});
-  if (kind_ok && role_ok) return absl::OkStatus();
-  return PermissionDenied(absl::StrCat("the caller may not ", rule.name));
+  for (const Rule& rule : Rules()) {
+    if (rule.action != action) continue;
+    bool kind_ok = false;
+    for (OrgKind k : rule.kinds) kind_ok |= principal.org_kind == k;
+    bool role_ok = false;
+    for (const std::string& r : rule.roles) role_ok |= principal.HasRole(r);
+    if (kind_ok && role_ok) return absl::OkStatus();
+    return PermissionDenied(absl::StrCat("the caller may not ", rule.name));
+  }
+  return PermissionDenied("the action has no policy");
 }
 
 }  // namespace fhv::auth

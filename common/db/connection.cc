@@ -1,4 +1,3 @@
-#include "absl/strings/string_view.h"
 #include "common/db/connection.h"
 
 #include <cstdlib>
@@ -6,6 +5,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
 #include "common/util/log.h"
 #include "common/util/status.h"
@@ -90,9 +90,8 @@ bool Result::Bool(int row, int col) const { return Text(row, col) == "t"; }
 
 std::string Result::Bytes(int row, int col) const {
   size_t len = 0;
-  unsigned char* raw =
-      PQunescapeBytea(reinterpret_cast<const unsigned char*>(PQgetvalue(res_.get(), row, col)),
-                      &len);
+  unsigned char* raw = PQunescapeBytea(
+      reinterpret_cast<const unsigned char*>(PQgetvalue(res_.get(), row, col)), &len);
   if (raw == nullptr) return "";
   std::string out(reinterpret_cast<char*>(raw), len);
   PQfreemem(raw);
@@ -154,8 +153,8 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const std::string& 
   }
   std::unique_ptr<Connection> c(new Connection(conn, metrics));
   absl::Status st = c->ExecScript(absl::StrCat(
-      "SET TIME ZONE 'UTC'; SET statement_timeout = ",
-      absl::ToInt64Milliseconds(statement_timeout), "; SET lock_timeout = 5000;"));
+      "SET TIME ZONE 'UTC'; SET statement_timeout = ", absl::ToInt64Milliseconds(statement_timeout),
+      "; SET lock_timeout = 5000;"));
   if (!st.ok()) return st;
   return c;
 }

@@ -3,7 +3,6 @@
 // One libpq connection with named prepared statements. Not thread-safe: one thread
 // uses a connection at a time (the pool hands each to one worker).
 
-#include "absl/strings/string_view.h"
 #include <libpq-fe.h>
 
 #include <cstdint>
@@ -17,6 +16,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "common/metrics/metrics.h"

@@ -1,4 +1,3 @@
-#include "absl/strings/string_view.h"
 #include "common/db/migrate.h"
 
 #include <openssl/sha.h>
@@ -7,6 +6,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "common/db/transaction.h"
 #include "common/util/log.h"
 #include "common/util/status.h"
@@ -109,7 +109,7 @@ std::vector<MigrationFile> AllFiles(const std::vector<MigrationFile>& files) {
 
 // Reads name -> checksum of the applied migrations; empty if the table is missing.
 absl::StatusOr<std::map<std::string, std::string>> Applied(Connection& conn,
-                                                          absl::string_view schema) {
+                                                           absl::string_view schema) {
   Statement exists{"migrate_table_exists",
                    "SELECT to_regclass($1 || '.schema_migrations') IS NOT NULL"};
   auto r = conn.Exec(exists, {schema});
@@ -141,9 +141,8 @@ absl::Status Compare(const std::map<std::string, std::string>& applied,
     if (it->second != checksum) {
       return FailedPrecondition(
           "MIGRATION_CHANGED",
-          absl::StrCat("migration ", name,
-                       " was changed after it was applied (recorded checksum ", checksum,
-                       ", file checksum ", it->second,
+          absl::StrCat("migration ", name, " was changed after it was applied (recorded checksum ",
+                       checksum, ", file checksum ", it->second,
                        "); add a new migration instead of editing an applied one"));
     }
   }
@@ -179,10 +178,10 @@ absl::Status Migrate(Connection& conn, absl::string_view schema,
   if (auto st = conn.Exec(lock, {schema}); !st.ok()) return st.status();
   auto release = [&] { (void)conn.Exec(unlock, {schema}); };
 
-  absl::Status status = conn.ExecScript(absl::StrCat(
-      "CREATE TABLE IF NOT EXISTS ", schema,
-      ".schema_migrations (name text PRIMARY KEY, checksum text NOT NULL, "
-      "applied_at timestamptz NOT NULL DEFAULT now())"));
+  absl::Status status = conn.ExecScript(
+      absl::StrCat("CREATE TABLE IF NOT EXISTS ", schema,
+                   ".schema_migrations (name text PRIMARY KEY, checksum text NOT NULL, "
+                   "applied_at timestamptz NOT NULL DEFAULT now())"));
   auto applied = status.ok() ? Applied(conn, schema) : status;
   if (!applied.ok()) {
     release();
@@ -192,9 +191,9 @@ absl::Status Migrate(Connection& conn, absl::string_view schema,
     release();
     return status;
   }
-  Statement record{"migrate_record_" + std::string(schema),
-                   absl::StrCat("INSERT INTO ", schema,
-                                ".schema_migrations (name, checksum) VALUES ($1, $2)")};
+  Statement record{
+      "migrate_record_" + std::string(schema),
+      absl::StrCat("INSERT INTO ", schema, ".schema_migrations (name, checksum) VALUES ($1, $2)")};
   for (const auto& f : all) {
     if (applied->contains(std::string(f.name))) continue;
     status = InTransaction(conn, [&]() -> absl::Status {

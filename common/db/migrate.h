@@ -2,12 +2,12 @@
 
 // Ordered .sql migrations per service, applied by an explicit step (--migrate).
 
-#include "absl/strings/string_view.h"
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "common/db/connection.h"
 
 namespace fhv::db {

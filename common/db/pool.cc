@@ -69,9 +69,8 @@ void Pool::WorkerLoop() {
     {
       absl::MutexLock lock(&mu_);
       mu_.Await(absl::Condition(
-          +[](Pool* p) ABSL_EXCLUSIVE_LOCKS_REQUIRED(p->mu_) {
-            return p->stopping_ || !p->queue_.empty();
-          },
+          +[](Pool* p)
+               ABSL_EXCLUSIVE_LOCKS_REQUIRED(p->mu_) { return p->stopping_ || !p->queue_.empty(); },
           this));
       if (queue_.empty()) return;  // stopping and drained
       item = std::move(queue_.front());
@@ -81,10 +80,10 @@ void Pool::WorkerLoop() {
     const absl::Duration waited = absl::Now() - item.enqueued;
     if (waited > options_.acquire_timeout) {
       if (metrics_ != nullptr) metrics_->pool_rejected().Increment();
-      std::move(item.work)(Unavailable(
-          "POOL_EXHAUSTED",
-          absl::StrCat("no database connection became free within ",
-                       absl::ToInt64Milliseconds(options_.acquire_timeout), " ms")));
+      std::move(item.work)(
+          Unavailable("POOL_EXHAUSTED",
+                      absl::StrCat("no database connection became free within ",
+                                   absl::ToInt64Milliseconds(options_.acquire_timeout), " ms")));
       continue;
     }
     absl::StatusOr<Connection*> c = EnsureConnection(conn);

@@ -1,7 +1,7 @@
-#include "absl/strings/string_view.h"
 #include "common/db/transaction.h"
 
 #include "absl/random/random.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
 
 namespace fhv::db {

@@ -1,4 +1,3 @@
-#include "absl/strings/string_view.h"
 #include "common/events/outbox.h"
 
 #include <sys/select.h>
@@ -9,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
 #include "common/db/transaction.h"
 #include "common/util/ids.h"
 #include "common/util/log.h"
@@ -86,11 +86,11 @@ absl::Status Enqueue(db::Connection& conn, absl::string_view schema, const Route
                    "FROM unnest($2::text[]) AS d")};
   const db::Statement notify{"outbox_notify", "SELECT pg_notify($1, '')"};
   const std::string bytes = event.envelope.SerializeAsString();
-  absl::Time at = absl::FromUnixMicros(google::protobuf::util::TimeUtil::TimestampToMicroseconds(
-      event.envelope.occurred_at()));
-  auto r = conn.Exec(insert, {event.envelope.event_id(), db::Param::TextArray(destinations),
-                              event.aggregate_type, event.aggregate_id, event.event_type,
-                              db::Param::Bytes(bytes), at});
+  absl::Time at = absl::FromUnixMicros(
+      google::protobuf::util::TimeUtil::TimestampToMicroseconds(event.envelope.occurred_at()));
+  auto r = conn.Exec(
+      insert, {event.envelope.event_id(), db::Param::TextArray(destinations), event.aggregate_type,
+               event.aggregate_id, event.event_type, db::Param::Bytes(bytes), at});
   if (!r.ok()) return r.status();
   // NOTIFY is delivered on commit only.
   return conn.Exec(notify, {Channel(schema)}).status();

@@ -5,7 +5,6 @@
 // service's fhv.common.v1.EventSinkService at least once, in order per aggregate
 // and destination. Consumers apply each event id once (common/events/sink.h).
 
-#include "absl/strings/string_view.h"
 #include <grpcpp/grpcpp.h>
 
 #include <atomic>
@@ -17,6 +16,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/auth/jwt.h"
@@ -65,8 +65,8 @@ absl::Status Enqueue(db::Connection& conn, absl::string_view schema, const Route
 struct DispatcherOptions {
   std::string dsn;
   std::string schema;
-  std::string source;                         // this service's name
-  std::map<std::string, std::string> peers;   // destination service -> "host:port"
+  std::string source;                        // this service's name
+  std::map<std::string, std::string> peers;  // destination service -> "host:port"
   std::shared_ptr<grpc::ChannelCredentials> channel_credentials;
   const auth::TokenSigner* signer = nullptr;  // mints this service's outbound tokens
   absl::Duration poll_interval = absl::Milliseconds(500);

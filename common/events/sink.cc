@@ -1,7 +1,7 @@
-#include "absl/strings/string_view.h"
 #include "common/events/sink.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "common/auth/policy.h"
 #include "common/util/ids.h"
 #include "common/util/status.h"

@@ -1,6 +1,6 @@
-#include "absl/strings/string_view.h"
 #include "common/metrics/metrics.h"
 
+#include "absl/strings/string_view.h"
 #include "common/util/status.h"
 
 namespace fhv::metrics {

@@ -4,7 +4,6 @@
 // labels are service/method names, status codes, statement names, kommunkod,
 // organisation ids and enum names.
 
-#include "absl/strings/string_view.h"
 #include <prometheus/counter.h>
 #include <prometheus/exposer.h>
 #include <prometheus/family.h>
@@ -18,6 +17,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 
 namespace fhv::metrics {

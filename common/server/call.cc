@@ -1,4 +1,3 @@
-#include "absl/strings/string_view.h"
 #include "common/server/call.h"
 
 #include <openssl/rand.h>
@@ -6,6 +5,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/string_view.h"
 #include "common/auth/jwt.h"
 #include "common/db/migrate.h"
 #include "common/db/pool.h"
@@ -60,9 +60,8 @@ absl::Status ClaimIdempotencyKey(const Runtime& rt, db::Connection& conn, const 
     return db::StatusFromSqlState("40001", "idempotency_load");  // gone again: retry
   }
   if (stored->Bytes(0, 0) != request_hash) {
-    Violations v;
-    v.Add("request_id", "was already used for a different request");
-    return v.ToStatus();
+    return Error(absl::StatusCode::kAlreadyExists, "REQUEST_ID_REUSED",
+                 "request_id was already used for a different request");
   }
   if (!response->ParseFromString(stored->Bytes(0, 1))) {
     return absl::InternalError("stored response does not parse");
@@ -72,8 +71,8 @@ absl::Status ClaimIdempotencyKey(const Runtime& rt, db::Connection& conn, const 
 }
 
 absl::Status RunWrite(Runtime& rt, db::Connection& conn, CallContext& call, const CallSpec& spec,
-                      const google::protobuf::Message& request,
-                      google::protobuf::Message* response, const Handler& handler) {
+                      const google::protobuf::Message& request, google::protobuf::Message* response,
+                      const Handler& handler) {
   std::string request_hash;
   if (!spec.request_id.empty()) {
     std::string bytes;
@@ -141,8 +140,8 @@ absl::StatusOr<auth::Principal> Authenticate(const Runtime& rt,
   return principal;
 }
 
-grpc::ServerUnaryReactor* Serve(Runtime& rt, grpc::CallbackServerContext* ctx,
-                                const CallSpec& spec, const google::protobuf::Message& request,
+grpc::ServerUnaryReactor* Serve(Runtime& rt, grpc::CallbackServerContext* ctx, const CallSpec& spec,
+                                const google::protobuf::Message& request,
                                 google::protobuf::Message* response, Handler handler) {
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
   const std::string request_id = RequestIdOf(*ctx);

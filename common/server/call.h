@@ -6,7 +6,6 @@
 // after the audit rows are durable. Errors reach the client through the one mapping
 // in common/util/status.h.
 
-#include "absl/strings/string_view.h"
 #include <grpcpp/grpcpp.h>
 
 #include <functional>
@@ -16,6 +15,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "common/audit/audit.h"
 #include "common/auth/principal.h"
@@ -84,14 +84,14 @@ struct CallSpec {
   CallKind kind = CallKind::kRead;
   // For writes a client may retry: its request_id. A repeated (organisation, method,
   // request_id) returns the first response without a second effect; the same id with
-  // a different request is INVALID_ARGUMENT.
+  // a different request is ALREADY_EXISTS (reason REQUEST_ID_REUSED).
   absl::string_view request_id;
 };
 
 // Serves one unary call; see the file comment. `request` and `response` must stay
 // valid until the reactor finishes (gRPC guarantees this for its own arguments).
-grpc::ServerUnaryReactor* Serve(Runtime& rt, grpc::CallbackServerContext* ctx,
-                                const CallSpec& spec, const google::protobuf::Message& request,
+grpc::ServerUnaryReactor* Serve(Runtime& rt, grpc::CallbackServerContext* ctx, const CallSpec& spec,
+                                const google::protobuf::Message& request,
                                 google::protobuf::Message* response, Handler handler);
 
 // Verifies the "authorization" metadata of `ctx`. UNAUTHENTICATED if it is missing or bad.

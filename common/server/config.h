@@ -21,7 +21,7 @@ struct Config {
   std::string peer_ca;        // PEM file of the CA that signs peer services' certificates
   std::vector<std::string> jwt_public_keys;  // PEM files; kid = file name without .pub.pem
   std::string jwt_issuer;
-  std::string service_key;  // PEM private key for this service's outbound tokens
+  std::string service_key;                   // PEM private key for this service's outbound tokens
   std::map<std::string, std::string> peers;  // service name -> host:port
   std::string extra_routes;
   std::string ready_file;

@@ -166,13 +166,8 @@ int Main(int argc, char** argv, const ServiceSpec& spec) {
     }
   }
 
-  std::map<std::string, std::string> keys;
-  for (const auto& path : config->jwt_public_keys) {
-    std::string pem = ReadFile(path);
-    if (pem.empty()) return Fail("cannot read a JWT public key", absl::NotFoundError(path));
-    keys[KidOf(path)] = pem;
-  }
-  auto verifier = auth::TokenVerifier::Create(keys, {.issuer = config->jwt_issuer});
+  auto verifier =
+      auth::TokenVerifier::FromFiles(config->jwt_public_keys, {.issuer = config->jwt_issuer});
   if (!verifier.ok()) return Fail("bad JWT public keys", verifier.status());
   std::optional<auth::TokenSigner> signer;
   if (!config->service_key.empty()) {
@@ -227,9 +222,8 @@ int Main(int argc, char** argv, const ServiceSpec& spec) {
   std::shared_ptr<grpc::ServerCredentials> creds = grpc::InsecureServerCredentials();
   if (!config->tls_cert.empty()) {
     grpc::SslServerCredentialsOptions o(
-        config->tls_client_ca.empty()
-            ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
-            : GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+        config->tls_client_ca.empty() ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
+                                      : GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
     o.pem_key_cert_pairs.push_back({ReadFile(config->tls_key), ReadFile(config->tls_cert)});
     if (!config->tls_client_ca.empty()) o.pem_root_certs = ReadFile(config->tls_client_ca);
     creds = grpc::SslServerCredentials(o);
@@ -241,8 +235,7 @@ int Main(int argc, char** argv, const ServiceSpec& spec) {
   int grpc_port = 0;
   builder.AddListeningPort(config->grpc_address, creds, &grpc_port);
   builder.SetMaxReceiveMessageSize(8 << 20);
-  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
-      interceptors;
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(std::make_unique<MetricsInterceptorFactory>(&metrics));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   std::vector<std::unique_ptr<grpc::Service>> services = spec.make_services(rt);

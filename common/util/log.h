@@ -4,11 +4,12 @@
 // Contract: field values are identifiers, codes, counts and durations only. A
 // personnummer, a name or an address is never passed to a log function.
 
-#include "absl/strings/string_view.h"
 #include <initializer_list>
 #include <string>
 #include <string_view>
 #include <utility>
+
+#include "absl/strings/string_view.h"
 
 namespace fhv::log {
 

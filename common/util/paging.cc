@@ -12,9 +12,7 @@ namespace {
 
 constexpr char kSep = '\x1f';
 
-std::string Fingerprint(absl::string_view filters) {
-  return db::Sha256Hex(filters).substr(0, 16);
-}
+std::string Fingerprint(absl::string_view filters) { return db::Sha256Hex(filters).substr(0, 16); }
 
 absl::Status BadToken(absl::string_view why) {
   Violations v;

@@ -1,8 +1,8 @@
-#include "absl/strings/string_view.h"
 #include "common/util/status.h"
 
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 
@@ -110,8 +110,7 @@ grpc::Status ToGrpcStatus(const absl::Status& status, absl::string_view domain) 
       rpc_status.add_details()->PackFrom(bad_request);
     }
   }
-  return grpc::Status(static_cast<grpc::StatusCode>(code), message,
-                      rpc_status.SerializeAsString());
+  return grpc::Status(static_cast<grpc::StatusCode>(code), message, rpc_status.SerializeAsString());
 }
 
 absl::Status FromGrpcStatus(const grpc::Status& status) {

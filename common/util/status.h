@@ -4,7 +4,6 @@
 // (google.rpc.ErrorInfo) and field violations (google.rpc.BadRequest) travel as
 // payloads and become the gRPC status details in ToGrpcStatus().
 
-#include "absl/strings/string_view.h"
 #include <grpcpp/support/status.h>
 
 #include <string>
@@ -12,6 +11,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 
 namespace fhv {
 

@@ -49,8 +49,7 @@ inline const db::Statement kInsertInterest{
     "VALUES ($1::uuid, $2, $3, $4::uuid, $5, $6, $7, $8, $9)"};
 
 inline const db::Statement kGetInterest{
-    "get_interest",
-    "SELECT body FROM recruitment.interest WHERE id = $1::uuid AND org_id = $2"};
+    "get_interest", "SELECT body FROM recruitment.interest WHERE id = $1::uuid AND org_id = $2"};
 
 // Keyset page, newest first; $3/$4 are the last row's (received_at, id) or NULL.
 inline const db::Statement kListInterests{

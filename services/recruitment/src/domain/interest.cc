@@ -146,8 +146,7 @@ absl::StatusOr<ValidInterest> ValidateInterest(const v1::Interest& in, absl::Civ
   }
   for (int i = 0; i < interest.wanted_municipalities_size() && i < 290; ++i) {
     if (auto st = validation::CheckKommunkod(interest.wanted_municipalities(i)); !st.ok()) {
-      v.Add(absl::StrCat("interest.wanted_municipalities[", i, "]"),
-            std::string(st.message()));
+      v.Add(absl::StrCat("interest.wanted_municipalities[", i, "]"), std::string(st.message()));
     }
   }
   for (int i = 0; i < interest.wanted_regions_size() && i < 50; ++i) {

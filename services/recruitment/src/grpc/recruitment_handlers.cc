@@ -65,9 +65,9 @@ grpc::ServerUnaryReactor* RecruitmentHandlers::SubmitInterest(
       });
 }
 
-grpc::ServerUnaryReactor* RecruitmentHandlers::GetInterest(
-    grpc::CallbackServerContext* ctx, const v1::GetInterestRequest* request,
-    v1::GetInterestResponse* response) {
+grpc::ServerUnaryReactor* RecruitmentHandlers::GetInterest(grpc::CallbackServerContext* ctx,
+                                                           const v1::GetInterestRequest* request,
+                                                           v1::GetInterestResponse* response) {
   return server::Serve(
       rt_, ctx, {.method = "GetInterest"}, *request, response,
       [request, response](server::CallContext& call, db::Connection& conn) -> absl::Status {
@@ -102,9 +102,8 @@ grpc::ServerUnaryReactor* RecruitmentHandlers::ListInterests(
         if (!v1::InterestSource_IsValid(request->source())) v.Add("source", "is not a source");
         validation::CheckText(v, "campaign_id", request->campaign_id(), 64, false);
         if (auto st = v.ToStatus(); !st.ok()) return st;
-        const std::string filters =
-            absl::StrCat(call.principal().org_id, "|", request->source(), "|",
-                         request->campaign_id());
+        const std::string filters = absl::StrCat(call.principal().org_id, "|", request->source(),
+                                                 "|", request->campaign_id());
         auto key = DecodePageToken(request->page_token(), filters, 2);
         if (!key.ok()) return key.status();
         std::optional<std::pair<absl::Time, std::string>> after;
@@ -117,10 +116,10 @@ grpc::ServerUnaryReactor* RecruitmentHandlers::ListInterests(
           }
           after = std::make_pair(absl::FromUnixMicros(micros), (*key)[1]);
         }
-        auto page = InterestStore::List(conn, call.principal().org_id,
-                                        {.source = request->source(),
-                                         .campaign_id = request->campaign_id()},
-                                        *page_size, after);
+        auto page = InterestStore::List(
+            conn, call.principal().org_id,
+            {.source = request->source(), .campaign_id = request->campaign_id()}, *page_size,
+            after);
         if (!page.ok()) return page.status();
         for (auto& interest : page->interests) {
           call.Audit(kInterest, interest.id());
@@ -128,8 +127,8 @@ grpc::ServerUnaryReactor* RecruitmentHandlers::ListInterests(
         }
         if (page->last) {
           response->set_next_page_token(EncodePageToken(
-              filters, {std::to_string(absl::ToUnixMicros(page->last->first)),
-                        page->last->second}));
+              filters,
+              {std::to_string(absl::ToUnixMicros(page->last->first)), page->last->second}));
         }
         return absl::OkStatus();
       });

@@ -40,8 +40,8 @@ absl::StatusOr<RegisteredInterest> InterestStore::Register(db::Connection& conn,
   const std::string source = SourceName(interest.source());
   const std::string org_kind(auth::OrgKindName(caller.org_kind));
 
-  auto open = conn.Exec(sql::kFindOpenApplicant,
-                        {caller.org_id, db::Param::TextArray(valid.personnummer)});
+  auto open =
+      conn.Exec(sql::kFindOpenApplicant, {caller.org_id, db::Param::TextArray(valid.personnummer)});
   if (!open.ok()) return open.status();
   std::string applicant_id;
   if (open->rows() > 0) {
@@ -76,10 +76,10 @@ absl::StatusOr<RegisteredInterest> InterestStore::Register(db::Connection& conn,
     }
   }
   interest.set_applicant_id(applicant_id);
-  auto r = conn.Exec(sql::kInsertInterest,
-                     {interest.id(), caller.org_id, org_kind, applicant_id, source,
-                      interest.campaign_id(), now, db::Param(std::nullopt),
-                      db::Param::Bytes(interest.SerializeAsString())});
+  auto r =
+      conn.Exec(sql::kInsertInterest, {interest.id(), caller.org_id, org_kind, applicant_id, source,
+                                       interest.campaign_id(), now, db::Param(std::nullopt),
+                                       db::Param::Bytes(interest.SerializeAsString())});
   if (!r.ok()) return r.status();
   return out;
 }
@@ -88,7 +88,8 @@ absl::StatusOr<v1::Interest> InterestStore::Get(db::Connection& conn, const std:
                                                 const std::string& org_id) {
   auto r = conn.Exec(sql::kGetInterest, {id, org_id});
   if (!r.ok()) return r.status();
-  if (r->rows() == 0) return NotFound("interest");
+  // Unknown and another organisation's: the same answer, so nothing leaks.
+  if (r->rows() == 0) return PermissionDenied("the interest does not exist or is not the caller's");
   return ParseBody(*r, 0, 0);
 }
 
@@ -98,10 +99,11 @@ absl::StatusOr<InterestPage> InterestStore::List(
   const db::Param source = filter.source == v1::INTEREST_SOURCE_UNSPECIFIED
                                ? db::Param(std::nullopt)
                                : db::Param(SourceName(filter.source));
-  auto r = conn.Exec(sql::kListInterests,
-                     {org_id, page_size + 1, after ? db::Param(after->first) : db::Param(std::nullopt),
-                      after ? db::Param(after->second) : db::Param(std::nullopt), source,
-                      db::Param::NullIfEmpty(filter.campaign_id)});
+  auto r =
+      conn.Exec(sql::kListInterests,
+                {org_id, page_size + 1, after ? db::Param(after->first) : db::Param(std::nullopt),
+                 after ? db::Param(after->second) : db::Param(std::nullopt), source,
+                 db::Param::NullIfEmpty(filter.campaign_id)});
   if (!r.ok()) return r.status();
   InterestPage page;
   const int n = std::min(r->rows(), page_size);

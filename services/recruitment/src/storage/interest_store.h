@@ -37,17 +37,17 @@ class InterestStore {
   // Returns ABORTED (retryable) if a concurrent call registered one of the adults first.
   static absl::StatusOr<RegisteredInterest> Register(db::Connection& conn,
                                                      const ValidInterest& valid,
-                                                     const auth::Principal& caller,
-                                                     absl::Time now);
+                                                     const auth::Principal& caller, absl::Time now);
 
-  // NOT_FOUND unless the interest exists and belongs to `org_id`.
+  // PERMISSION_DENIED unless the interest exists and belongs to `org_id` (the same answer
+  // for both, so that a caller learns nothing about other organisations' records).
   static absl::StatusOr<v1::Interest> Get(db::Connection& conn, const std::string& id,
                                           const std::string& org_id);
 
   // One page of `org_id`'s interests, newest first, after `after` (exclusive).
   static absl::StatusOr<InterestPage> List(
-      db::Connection& conn, const std::string& org_id, const InterestFilter& filter,
-      int page_size, const std::optional<std::pair<absl::Time, std::string>>& after);
+      db::Connection& conn, const std::string& org_id, const InterestFilter& filter, int page_size,
+      const std::optional<std::pair<absl::Time, std::string>>& after);
 };
 
 }  // namespace fhv::recruitment

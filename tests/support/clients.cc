@@ -1,0 +1,106 @@
+#include "tests/support/clients.h"
+
+#include <grpcpp/generic/generic_stub.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <sstream>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "common/validation/identifiers.h"
+
+namespace fhv::testing {
+
+std::unique_ptr<grpc::ClientContext> Ctx(const std::string& token) {
+  auto ctx = std::make_unique<grpc::ClientContext>();
+  if (!token.empty()) ctx->AddMetadata("authorization", "Bearer " + token);
+  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  return ctx;
+}
+
+std::unique_ptr<fhv::recruitment::v1::RecruitmentService::Stub> RecruitmentStub(
+    const std::string& address) {
+  return fhv::recruitment::v1::RecruitmentService::NewStub(
+      grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+}
+
+std::string MakePersonnummer(const std::string& yyyymmdd, int serial) {
+  const std::string base = absl::StrCat(yyyymmdd, absl::StrFormat("%03d", serial % 1000));
+  for (char c = '0'; c <= '9'; ++c) {
+    if (validation::LuhnValid(base.substr(2) + c)) return base + c;
+  }
+  return base + "0";
+}
+
+fhv::recruitment::v1::Interest SampleInterest(const std::string& personnummer) {
+  fhv::recruitment::v1::Interest i;
+  i.set_source(fhv::recruitment::v1::INTEREST_SOURCE_PORTAL);
+  auto* adult = i.add_adults();
+  adult->mutable_name()->set_given_name("Anna");
+  adult->mutable_name()->set_family_name("Lind");
+  adult->set_personnummer(personnummer);
+  adult->mutable_contact()->set_email("anna@example.se");
+  i.mutable_home()->set_housing_type(fhv::recruitment::v1::HOUSING_TYPE_HOUSE);
+  i.mutable_home()->set_rooms_for_child(1);
+  i.add_languages("sv");
+  i.add_wanted_assignments(fhv::common::v1::ASSIGNMENT_KIND_FAMILJEHEM);
+  i.add_wanted_municipalities("2418");
+  i.add_household_children()->set_age(7);
+  return i;
+}
+
+double MetricValue(const std::string& page, const std::string& name,
+                   const std::map<std::string, std::string>& labels) {
+  std::istringstream in(page);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind(name + "{", 0) != 0 && line.rfind(name + " ", 0) != 0) continue;
+    bool all = true;
+    for (const auto& [k, v] : labels) {
+      all &= line.find(absl::StrCat(k, "=\"", v, "\"")) != std::string::npos;
+    }
+    if (!all) continue;
+    double value = -1;
+    (void)absl::SimpleAtod(line.substr(line.rfind(' ') + 1), &value);
+    return value;
+  }
+  return -1;
+}
+
+std::string HealthCheck(const std::string& address) {
+  grpc::GenericStub stub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  // HealthCheckRequest{service: ""} is the empty message.
+  grpc::Slice empty("", 0);
+  grpc::ByteBuffer request(&empty, 1);
+  grpc::ByteBuffer response;
+  grpc::Status status;
+  bool done = false;
+  std::mutex mu;
+  std::condition_variable cv;
+  stub.UnaryCall(&ctx, "/grpc.health.v1.Health/Check", grpc::StubOptions(), &request, &response,
+                 [&](grpc::Status s) {
+                   std::lock_guard<std::mutex> lock(mu);
+                   status = std::move(s);
+                   done = true;
+                   cv.notify_one();
+                 });
+  std::unique_lock<std::mutex> lock(mu);
+  cv.wait(lock, [&] { return done; });
+  if (!status.ok()) return absl::StrCat("error ", status.error_code());
+  std::vector<grpc::Slice> slices;
+  (void)response.Dump(&slices);
+  std::string bytes;
+  for (const auto& s : slices) bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
+  // HealthCheckResponse{status = 1 (SERVING) | 2 (NOT_SERVING)}: field 1, varint.
+  if (bytes == std::string("\x08\x01", 2)) return "SERVING";
+  if (bytes == std::string("\x08\x02", 2)) return "NOT_SERVING";
+  return "UNKNOWN";
+}
+
+}  // namespace fhv::testing

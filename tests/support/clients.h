@@ -1,0 +1,37 @@
+#pragma once
+
+// Client-side helpers for tests that call the real binaries over gRPC.
+
+#include <grpcpp/grpcpp.h>
+
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "fhv/recruitment/v1/recruitment_service.grpc.pb.h"
+
+namespace fhv::testing {
+
+// A client context with `authorization: Bearer <token>` (none if token is empty)
+// and a 10 s deadline.
+std::unique_ptr<grpc::ClientContext> Ctx(const std::string& token);
+
+std::unique_ptr<fhv::recruitment::v1::RecruitmentService::Stub> RecruitmentStub(
+    const std::string& address);
+
+// A valid 12-digit personnummer "<yyyymmdd><serial:3><check>" with its Luhn digit.
+std::string MakePersonnummer(const std::string& yyyymmdd, int serial);
+
+// A valid interest with one adult whose personnummer is `personnummer`.
+fhv::recruitment::v1::Interest SampleInterest(const std::string& personnummer);
+
+// The value of the metric line `name{labels}` on a Prometheus text page (all given
+// label pairs must match); -1 if there is no such line.
+double MetricValue(const std::string& page, const std::string& name,
+                   const std::map<std::string, std::string>& labels);
+
+// grpc.health.v1.Health/Check for the whole server: "SERVING", "NOT_SERVING" or the
+// error code's name.
+std::string HealthCheck(const std::string& address);
+
+}  // namespace fhv::testing

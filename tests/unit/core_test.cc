@@ -1,0 +1,123 @@
+// Pure parts of the common core: the error mapping, page tokens, event routes and the
+// audit row hash.
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "common/audit/audit.h"
+#include "common/events/outbox.h"
+#include "common/util/paging.h"
+#include "common/util/status.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+
+namespace fhv {
+namespace {
+
+using ::testing::HasSubstr;
+
+TEST(StatusTest, ViolationsBecomeBadRequestDetails) {
+  Violations v;
+  v.Add("interest.adults[0].personnummer", "check digit does not match");
+  v.Add("request_id", "is required");
+  grpc::Status g = ToGrpcStatus(v.ToStatus(), "recruitment.fhv");
+  EXPECT_EQ(g.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  google::rpc::Status details;
+  ASSERT_TRUE(details.ParseFromString(g.error_details()));
+  EXPECT_EQ(details.code(), 3);
+  google::rpc::ErrorInfo info;
+  google::rpc::BadRequest bad;
+  ASSERT_EQ(details.details_size(), 2);
+  ASSERT_TRUE(details.details(0).UnpackTo(&info));
+  ASSERT_TRUE(details.details(1).UnpackTo(&bad));
+  EXPECT_EQ(info.reason(), "INVALID_ARGUMENT");
+  EXPECT_EQ(info.domain(), "recruitment.fhv");
+  ASSERT_EQ(bad.field_violations_size(), 2);
+  EXPECT_EQ(bad.field_violations(0).field(), "interest.adults[0].personnummer");
+  // And back again, as a client sees it.
+  absl::Status back = FromGrpcStatus(g);
+  EXPECT_EQ(back.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(GetReason(back), "INVALID_ARGUMENT");
+  EXPECT_EQ(GetViolations(back).size(), 2u);
+}
+
+TEST(StatusTest, InternalDetailsNeverReachTheClient) {
+  grpc::Status g = ToGrpcStatus(absl::InternalError("SELECT secret FROM x"), "d");
+  EXPECT_EQ(g.error_code(), grpc::StatusCode::INTERNAL);
+  EXPECT_THAT(g.error_message(), ::testing::Not(HasSubstr("SELECT")));
+  EXPECT_THAT(g.error_details(), ::testing::Not(HasSubstr("SELECT")));
+}
+
+TEST(StatusTest, EveryCodeMapsToItself) {
+  for (int c = 1; c <= 16; ++c) {
+    const auto code = static_cast<absl::StatusCode>(c);
+    grpc::Status g = ToGrpcStatus(Error(code, "R", "m"), "d");
+    EXPECT_EQ(static_cast<int>(g.error_code()), c);
+  }
+}
+
+TEST(PagingTest, TokensRoundTripAndAreBoundToTheirFilters) {
+  const std::string token = EncodePageToken("org=2418|source=1", {"1700000000", "abc"});
+  auto key = DecodePageToken(token, "org=2418|source=1", 2);
+  ASSERT_TRUE(key.ok());
+  EXPECT_THAT(*key, ::testing::ElementsAre("1700000000", "abc"));
+  EXPECT_TRUE(DecodePageToken("", "x", 2)->empty());
+  const std::string three_parts = EncodePageToken("org=2418|source=1", {"a", "b", "c"});
+  for (const auto& bad : {std::string("!!!"), std::string("AAAA"), three_parts}) {
+    auto r = DecodePageToken(bad, "org=2418|source=1", 2);
+    EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument) << bad;
+  }
+  auto other = DecodePageToken(token, "org=0834|source=1", 2);
+  EXPECT_EQ(other.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(GetViolations(other.status())[0].field, "page_token");
+}
+
+TEST(PagingTest, PageSizeDefaultsClampsAndRefusesNegative) {
+  EXPECT_EQ(*PageSize(0), 50);
+  EXPECT_EQ(*PageSize(7), 7);
+  EXPECT_EQ(*PageSize(100000), 500);
+  EXPECT_EQ(PageSize(-1).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(RouterTest, ParsesExtraRoutes) {
+  auto r = events::Router::WithExtra({{"a.B", {"x"}}}, "a.B=y|z,c.D=x");
+  ASSERT_TRUE(r.ok());
+  EXPECT_THAT(r->DestinationsOf("a.B"), ::testing::ElementsAre("x", "y", "z"));
+  EXPECT_THAT(r->DestinationsOf("c.D"), ::testing::ElementsAre("x"));
+  EXPECT_TRUE(r->DestinationsOf("none").empty());
+  EXPECT_THAT(r->AllDestinations(), ::testing::ElementsAre("x", "y", "z"));
+  EXPECT_FALSE(events::Router::WithExtra({}, "nodest").ok());
+  EXPECT_FALSE(events::Router::WithExtra({}, "=x").ok());
+}
+
+TEST(AuditHashTest, EveryFieldAndTheLinkAreCovered) {
+  audit::Entry e{absl::FromUnixMicros(1), "u", "o", "r", "a", "t", "i", "q"};
+  const std::string base = audit::RowHash(1, 1, std::string(32, '\0'), e);
+  EXPECT_EQ(base.size(), 32u);
+  EXPECT_EQ(base, audit::RowHash(1, 1, std::string(32, '\0'), e));
+  auto differs = [&](audit::Entry changed) {
+    return audit::RowHash(1, 1, std::string(32, '\0'), changed) != base;
+  };
+  for (std::string audit::Entry::*field :
+       {&audit::Entry::actor_user, &audit::Entry::actor_org, &audit::Entry::actor_roles,
+        &audit::Entry::action, &audit::Entry::resource_type, &audit::Entry::resource_id,
+        &audit::Entry::request_id}) {
+    audit::Entry changed = e;
+    changed.*field += "x";
+    EXPECT_TRUE(differs(changed));
+  }
+  audit::Entry later = e;
+  later.occurred_at += absl::Microseconds(1);
+  EXPECT_TRUE(differs(later));
+  EXPECT_NE(audit::RowHash(2, 1, std::string(32, '\0'), e), base);
+  EXPECT_NE(audit::RowHash(1, 2, std::string(32, '\0'), e), base);
+  EXPECT_NE(audit::RowHash(1, 1, std::string(32, '\1'), e), base);
+  // Length prefixes: moving a character between fields changes the hash.
+  audit::Entry shifted = e;
+  shifted.actor_user = "uo";
+  shifted.actor_org = "";
+  EXPECT_TRUE(differs(shifted));
+}
+
+}  // namespace
+}  // namespace fhv
