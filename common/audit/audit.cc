@@ -120,11 +120,12 @@ absl::Status Append(db::Connection& conn, absl::string_view schema,
 }
 
 GroupCommitter::GroupCommitter(std::string dsn, std::string schema, metrics::Metrics* metrics,
-                               int max_batch)
+                               int max_batch, int max_pending)
     : dsn_(std::move(dsn)),
       schema_(std::move(schema)),
       metrics_(metrics),
       max_batch_(max_batch),
+      max_pending_(max_pending),
       thread_([this] { Loop(); }) {}
 
 GroupCommitter::~GroupCommitter() {
@@ -139,12 +140,12 @@ void GroupCommitter::Submit(std::vector<Entry> entries,
                             absl::AnyInvocable<void(absl::Status) &&> done) {
   {
     absl::MutexLock lock(&mu_);
-    if (!stopping_) {
+    if (!stopping_ && static_cast<int>(queue_.size()) < max_pending_) {
       queue_.push_back({std::move(entries), std::move(done)});
       return;
     }
   }
-  std::move(done)(Unavailable("SHUTTING_DOWN", "the service is shutting down"));
+  std::move(done)(Unavailable("AUDIT_UNAVAILABLE", "the read could not be audited; retry"));
 }
 
 void GroupCommitter::Loop() {
@@ -199,52 +200,60 @@ void GroupCommitter::Loop() {
 }
 
 absl::StatusOr<VerifyReport> Verify(db::Connection& conn, absl::string_view schema) {
+  // Pages through the chains in (chain, position) order; memory stays bounded.
   const db::Statement rows{
       "audit_verify",
       absl::StrCat("SELECT chain, position, prev_hash, hash, occurred_at, actor_user, actor_org, "
                    "actor_roles, action, resource_type, resource_id, request_id FROM ",
-                   schema, ".audit_log ORDER BY chain, position")};
-  auto r = conn.Exec(rows);
-  if (!r.ok()) return r.status();
+                   schema,
+                   ".audit_log WHERE (chain, position) > ($1::int, $2::bigint) "
+                   "ORDER BY chain, position LIMIT 5000")};
   VerifyReport report;
   int current_chain = -1;
   int64_t expected_position = 0;
   std::string last = GenesisHash();
-  for (int i = 0; i < r->rows(); ++i) {
-    const int chain = static_cast<int>(r->Int64(i, 0));
-    const int64_t position = r->Int64(i, 1);
-    if (chain != current_chain) {
-      current_chain = chain;
-      expected_position = 1;
-      last = GenesisHash();
-      ++report.chains;
+  int64_t after_chain = -1, after_position = 0;
+  for (;;) {
+    auto r = conn.Exec(rows, {after_chain, after_position});
+    if (!r.ok()) return r.status();
+    if (r->rows() == 0) break;
+    for (int i = 0; i < r->rows(); ++i) {
+      const int chain = static_cast<int>(r->Int64(i, 0));
+      const int64_t position = r->Int64(i, 1);
+      if (chain != current_chain) {
+        current_chain = chain;
+        expected_position = 1;
+        last = GenesisHash();
+        ++report.chains;
+      }
+      Entry e{r->Time(i, 4),
+              std::string(r->Text(i, 5)),
+              std::string(r->Text(i, 6)),
+              std::string(r->Text(i, 7)),
+              std::string(r->Text(i, 8)),
+              std::string(r->Text(i, 9)),
+              std::string(r->Text(i, 10)),
+              std::string(r->Text(i, 11))};
+      const std::string prev = r->Bytes(i, 2);
+      const std::string stored = r->Bytes(i, 3);
+      const std::string where = absl::StrCat("chain ", chain, " position ", position, ": ");
+      if (position != expected_position) {
+        report.problems.push_back(absl::StrCat(where, "rows ", expected_position, "..",
+                                               position - 1, " are missing (deleted)"));
+      } else if (prev != last) {
+        report.problems.push_back(
+            absl::StrCat(where, "does not link to the row before it (deleted or reordered)"));
+      }
+      if (RowHash(chain, position, prev, e) != stored) {
+        report.problems.push_back(
+            absl::StrCat(where, "hash does not match the row's content (altered)"));
+      }
+      last = stored;
+      expected_position = position + 1;
+      ++report.rows;
+      after_chain = chain;
+      after_position = position;
     }
-    Entry e{r->Time(i, 4),
-            std::string(r->Text(i, 5)),
-            std::string(r->Text(i, 6)),
-            std::string(r->Text(i, 7)),
-            std::string(r->Text(i, 8)),
-            std::string(r->Text(i, 9)),
-            std::string(r->Text(i, 10)),
-            std::string(r->Text(i, 11))};
-    const std::string prev = r->Bytes(i, 2);
-    const std::string stored = r->Bytes(i, 3);
-    const std::string where = absl::StrCat("chain ", chain, " position ", position, ": ");
-    if (position != expected_position) {
-      report.problems.push_back(absl::StrCat(where, "rows ", expected_position, "..", position - 1,
-                                             " are missing (deleted)"));
-    } else if (prev != last) {
-      report.problems.push_back(
-          absl::StrCat(where, "does not link to the row before it (deleted or reordered)"));
-    }
-    if (RowHash(chain, position, prev, e) != stored) {
-      report.problems.push_back(absl::StrCat(where,
-                                             "hash does not match the row's content "
-                                             "(altered)"));
-    }
-    last = stored;
-    expected_position = position + 1;
-    ++report.rows;
   }
   return report;
 }

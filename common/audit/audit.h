@@ -47,8 +47,9 @@ absl::Status Append(db::Connection& conn, absl::string_view schema,
 // a commit is in flight go together into the next one. Thread-safe.
 class GroupCommitter {
  public:
+  // At most `max_pending` submissions wait at once; more are refused with UNAVAILABLE.
   GroupCommitter(std::string dsn, std::string schema, metrics::Metrics* metrics,
-                 int max_batch = 512);
+                 int max_batch = 512, int max_pending = 20000);
   ~GroupCommitter();  // Commits what is pending, then stops.
 
   // Calls `done` once the entries are durable (OK), or with the error if they could
@@ -67,6 +68,7 @@ class GroupCommitter {
   const std::string schema_;
   metrics::Metrics* const metrics_;
   const int max_batch_;
+  const int max_pending_;
   absl::Mutex mu_;
   std::deque<Pending> queue_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;

@@ -145,16 +145,26 @@ std::vector<std::string> Result::TextArray(int row, int col) const {
 
 absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const std::string& dsn,
                                                              metrics::Metrics* metrics,
-                                                             absl::Duration statement_timeout) {
-  PGconn* conn = PQconnectdb(dsn.c_str());
+                                                             absl::Duration statement_timeout,
+                                                             absl::Duration lock_timeout) {
+  // Defaults first; the expanded DSN that follows overrides any of them.
+  const char* keys[] = {
+      "connect_timeout",  "keepalives",       "keepalives_idle", "keepalives_interval",
+      "keepalives_count", "tcp_user_timeout", "dbname",          nullptr};
+  const char* values[] = {"5", "1", "10", "5", "2", "15000", dsn.c_str(), nullptr};
+  PGconn* conn = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
   if (conn == nullptr || PQstatus(conn) != CONNECTION_OK) {
     if (conn != nullptr) PQfinish(conn);
     return Unavailable("DATABASE_UNAVAILABLE", "the database cannot be reached");
   }
+  // Server notices become one JSON line without their text (it may hold values).
+  PQsetNoticeProcessor(
+      conn, [](void*, const char*) { log::Write(log::Level::kDebug, "database notice"); }, nullptr);
   std::unique_ptr<Connection> c(new Connection(conn, metrics));
-  absl::Status st = c->ExecScript(absl::StrCat(
-      "SET TIME ZONE 'UTC'; SET statement_timeout = ", absl::ToInt64Milliseconds(statement_timeout),
-      "; SET lock_timeout = 5000;"));
+  absl::Status st = c->ExecScript(
+      absl::StrCat("SET TIME ZONE 'UTC'; SET DateStyle = ISO; SET statement_timeout = ",
+                   absl::ToInt64Milliseconds(statement_timeout),
+                   "; SET lock_timeout = ", absl::ToInt64Milliseconds(lock_timeout), ";"));
   if (!st.ok()) return st;
   return c;
 }
@@ -250,7 +260,16 @@ absl::Status StatusFromSqlState(absl::string_view s, absl::string_view statement
     return Error(StatusCode::kDeadlineExceeded, "STATEMENT_TIMEOUT",
                  "the database did not answer in time");
   }
-  if (s.substr(0, 2) == "08" || s == "57P01" || s == "57P02" || s == "57P03" || s == "53300") {
+  if (s == "23P01") {
+    return Error(StatusCode::kFailedPrecondition, "CONFLICT",
+                 "the change conflicts with an existing record");
+  }
+  if (s == "08P01") {  // a protocol violation is our bug, not a reason to retry
+    return Error(StatusCode::kInternal, "DATABASE_ERROR",
+                 absl::StrCat("database error in ", statement));
+  }
+  if (s.substr(0, 2) == "08" || s.substr(0, 4) == "57P0" || s == "53300" || s == "25006" ||
+      s == "40003") {
     return Unavailable("DATABASE_UNAVAILABLE", "the database is unavailable");
   }
   return Error(StatusCode::kInternal, "DATABASE_ERROR",

@@ -81,11 +81,14 @@ class Result {
 
 class Connection {
  public:
-  // Connects with `dsn`; the session uses UTC and `statement_timeout`.
-  // Returns UNAVAILABLE if the database cannot be reached.
+  // Connects with `dsn` (key=value or URI). Unless the DSN says otherwise, the client
+  // gives up on an unreachable server: connect_timeout 5 s, TCP keepalives and
+  // tcp_user_timeout 15 s. The session uses UTC, ISO dates, `statement_timeout` and
+  // `lock_timeout` (zero: none). Returns UNAVAILABLE if the database cannot be reached.
   static absl::StatusOr<std::unique_ptr<Connection>> Open(
       const std::string& dsn, metrics::Metrics* metrics,
-      absl::Duration statement_timeout = absl::Seconds(10));
+      absl::Duration statement_timeout = absl::Seconds(10),
+      absl::Duration lock_timeout = absl::Seconds(5));
   ~Connection();
 
   // Runs a named statement, preparing it on first use on this connection.
@@ -128,8 +131,9 @@ class Connection {
 
 // Maps a failed result's SQLSTATE to the suite's status codes:
 // 23505 ALREADY_EXISTS; 23503, 23514, 22xxx INVALID_ARGUMENT or FAILED_PRECONDITION;
-// 40001, 40P01 ABORTED; 57014 DEADLINE_EXCEEDED; 08xxx, 57P0x, 53300 UNAVAILABLE;
-// P0001 (a RAISE in SQL) FAILED_PRECONDITION; anything else INTERNAL.
+// 40001, 40P01 ABORTED; 57014 DEADLINE_EXCEEDED; 08xxx (but 08P01), 57P0x, 53300,
+// 25006 (a read-only standby), 40003 UNAVAILABLE; P0001 (a RAISE in SQL) and 23P01
+// FAILED_PRECONDITION; anything else INTERNAL.
 // The message never carries SQL text or values from the database.
 absl::Status StatusFromSqlState(absl::string_view sqlstate, absl::string_view statement);
 

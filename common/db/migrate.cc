@@ -57,10 +57,14 @@ CREATE TABLE outbox (
   created_at     timestamptz NOT NULL,
   attempts       integer     NOT NULL DEFAULT 0,
   last_error     text,
+  -- A failed event waits until then; later events of its aggregate wait behind it.
+  next_attempt_at timestamptz NOT NULL DEFAULT '-infinity',
   delivered_at   timestamptz,
   UNIQUE (event_id, destination)
 );
 CREATE INDEX outbox_pending ON outbox (destination, id) WHERE delivered_at IS NULL;
+CREATE INDEX outbox_pending_aggregate ON outbox (destination, aggregate_type, aggregate_id, id)
+  WHERE delivered_at IS NULL;
 
 -- Events from other services already applied here (exactly-once effects).
 CREATE TABLE processed_events (

@@ -12,6 +12,7 @@ Pool::Pool(PoolOptions options, metrics::Metrics* metrics)
     : options_(std::move(options)), metrics_(metrics) {
   if (metrics_ != nullptr) metrics_->pool_size().Set(options_.size);
   for (int i = 0; i < options_.size; ++i) workers_.emplace_back([this] { WorkerLoop(); });
+  expiry_ = std::thread([this] { ExpiryLoop(); });
 }
 
 Pool::~Pool() {
@@ -20,6 +21,36 @@ Pool::~Pool() {
     stopping_ = true;
   }
   for (auto& t : workers_) t.join();
+  expiry_.join();
+}
+
+void Pool::ExpiryLoop() {
+  const absl::Duration tick = std::max(absl::Milliseconds(5), options_.acquire_timeout / 10);
+  for (;;) {
+    std::vector<Item> expired;
+    {
+      absl::MutexLock lock(&mu_);
+      // Wakes when stopping, else after one tick.
+      mu_.AwaitWithTimeout(absl::Condition(&stopping_), tick);
+      if (stopping_) return;
+      // The queue is in arrival order: the oldest are at the front.
+      const absl::Time limit = absl::Now() - options_.acquire_timeout;
+      while (!queue_.empty() && queue_.front().enqueued < limit) {
+        expired.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+      if (metrics_ != nullptr && !expired.empty()) {
+        metrics_->pool_waiting().Set(static_cast<double>(queue_.size()));
+      }
+    }
+    for (Item& item : expired) {
+      if (metrics_ != nullptr) metrics_->pool_rejected().Increment();
+      std::move(item.work)(
+          Unavailable("POOL_EXHAUSTED",
+                      absl::StrCat("no database connection became free within ",
+                                   absl::ToInt64Milliseconds(options_.acquire_timeout), " ms")));
+    }
+  }
 }
 
 void Pool::Submit(Work work) {
@@ -90,7 +121,13 @@ void Pool::WorkerLoop() {
     if (metrics_ != nullptr) metrics_->pool_in_use().Increment();
     std::move(item.work)(c);
     if (metrics_ != nullptr) metrics_->pool_in_use().Decrement();
-    if (conn != nullptr && !conn->Healthy()) conn.reset();
+    // The next call gets an idle connection or a new one, never an open transaction.
+    if (conn != nullptr && conn->Healthy() && PQtransactionStatus(conn->raw()) != PQTRANS_IDLE) {
+      (void)conn->ExecScript("ROLLBACK");
+    }
+    if (conn != nullptr && (!conn->Healthy() || PQtransactionStatus(conn->raw()) != PQTRANS_IDLE)) {
+      conn.reset();
+    }
   }
 }
 

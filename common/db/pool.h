@@ -43,8 +43,9 @@ class Pool {
   ~Pool();  // Runs the queued work, then stops the workers.
 
   // Runs `work` exactly once: on a worker with its connection, or with UNAVAILABLE
-  // (on the calling thread when the queue is full; on a worker when the call waited
-  // longer than acquire_timeout or the database cannot be reached). A lost
+  // (on the calling thread when the queue is full; on the pool's expiry thread when the
+  // call waited longer than acquire_timeout; on a worker when the database cannot be
+  // reached). A lost
   // connection is dropped after the work and a new one opened for the next call.
   void Submit(Work work);
 
@@ -59,6 +60,8 @@ class Pool {
     absl::Time enqueued;
   };
   void WorkerLoop();
+  // Fails queued calls older than acquire_timeout while every worker is busy.
+  void ExpiryLoop();
   absl::StatusOr<Connection*> EnsureConnection(std::unique_ptr<Connection>& conn);
 
   const PoolOptions options_;
@@ -68,6 +71,7 @@ class Pool {
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   absl::Time down_until_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
   std::vector<std::thread> workers_;
+  std::thread expiry_;
 };
 
 }  // namespace fhv::db

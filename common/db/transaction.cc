@@ -30,6 +30,11 @@ absl::Status InTransactionImpl(Connection& conn, const std::function<absl::Statu
     if (absl::Status st = conn.ExecScript(begin); !st.ok()) return st;
     conn.in_transaction_ = true;
     absl::Status st = fn();
+    // A COMMIT of a transaction that an earlier, swallowed error aborted would roll back
+    // and still report success.
+    if (st.ok() && PQtransactionStatus(conn.raw()) != PQTRANS_INTRANS) {
+      st = absl::InternalError("the transaction was aborted by an error that was not returned");
+    }
     if (st.ok()) st = conn.ExecScript("COMMIT");
     conn.in_transaction_ = false;
     if (st.ok()) {

@@ -156,10 +156,17 @@ absl::StatusOr<int> Dispatcher::RunOnce(db::Connection& conn) {
   const db::Statement backlog{
       "outbox_backlog", absl::StrCat("SELECT destination, count(*) FROM ", s,
                                      ".outbox WHERE delivered_at IS NULL GROUP BY destination")};
+  // Each aggregate's oldest undelivered event, if it is due: so an event that keeps
+  // failing holds back only its own aggregate, and only until its next attempt.
   const db::Statement pending{
       "outbox_pending",
-      absl::StrCat("SELECT id, aggregate_type, aggregate_id, envelope FROM ", s,
-                   ".outbox WHERE delivered_at IS NULL AND destination = $1 ORDER BY id LIMIT $2")};
+      absl::StrCat("SELECT o.id, o.envelope, o.attempts FROM ", s,
+                   ".outbox o WHERE o.delivered_at IS NULL AND o.destination = $1 "
+                   "AND o.next_attempt_at <= $3 AND NOT EXISTS (SELECT 1 FROM ",
+                   s,
+                   ".outbox p WHERE p.delivered_at IS NULL AND p.destination = o.destination "
+                   "AND p.aggregate_type = o.aggregate_type AND p.aggregate_id = o.aggregate_id "
+                   "AND p.id < o.id) ORDER BY o.id LIMIT $2")};
   const db::Statement delivered{
       "outbox_delivered", absl::StrCat("UPDATE ", s,
                                        ".outbox SET delivered_at = $2, attempts = attempts + 1, "
@@ -167,7 +174,8 @@ absl::StatusOr<int> Dispatcher::RunOnce(db::Connection& conn) {
   const db::Statement failed{
       "outbox_failed",
       absl::StrCat("UPDATE ", s,
-                   ".outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1")};
+                   ".outbox SET attempts = attempts + 1, last_error = $2, next_attempt_at = $3 "
+                   "WHERE id = $1")};
   auto waiting = conn.Exec(backlog);
   if (!waiting.ok()) return waiting.status();
   std::vector<std::string> destinations;
@@ -186,16 +194,12 @@ absl::StatusOr<int> Dispatcher::RunOnce(db::Connection& conn) {
   }
   int done = 0;
   for (const std::string& destination : destinations) {
-    if (stop_ || backoff_until_[destination] > clock_->Now()) continue;
-    auto rows = conn.Exec(pending, {destination, options_.batch});
+    if (stop_ || backoff_until_[destination] > absl::Now()) continue;
+    auto rows = conn.Exec(pending, {destination, options_.batch, clock_->Now()});
     if (!rows.ok()) return rows.status();
-    // An aggregate whose event failed waits for the next round, keeping its order.
-    std::set<std::string> blocked;
     for (int i = 0; i < rows->rows() && !stop_; ++i) {
       const int64_t id = rows->Int64(i, 0);
-      const std::string aggregate = absl::StrCat(rows->Text(i, 1), "\x1f", rows->Text(i, 2));
-      if (blocked.contains(aggregate)) continue;
-      absl::Status st = Deliver(destination, rows->Bytes(i, 3));
+      absl::Status st = Deliver(destination, rows->Bytes(i, 1));
       if (st.ok()) {
         if (auto r = conn.Exec(delivered, {id, clock_->Now()}); !r.ok()) return r.status();
         backoff_.erase(destination);
@@ -203,19 +207,24 @@ absl::StatusOr<int> Dispatcher::RunOnce(db::Connection& conn) {
         ++done;
         continue;
       }
-      blocked.insert(aggregate);
       if (metrics_) metrics_->OutboxFailed(destination).Increment();
-      (void)conn.Exec(failed, {id, absl::StatusCodeToString(st.code())});
+      // The event waits 1 s, 2 s, 4 s ... at most max_backoff before its next attempt.
+      const int64_t attempts = rows->Int64(i, 2);
+      const absl::Duration wait = std::min(
+          options_.max_backoff, absl::Seconds(1) * (int64_t{1} << std::min<int64_t>(attempts, 20)));
+      (void)conn.Exec(failed, {id, absl::StatusCodeToString(st.code()), clock_->Now() + wait});
       log::Warn("event delivery failed", {{"destination", destination},
                                           {"outbox_id", std::to_string(id)},
                                           {"code", absl::StatusCodeToString(st.code())}});
-      if (st.code() == absl::StatusCode::kUnavailable ||
-          st.code() == absl::StatusCode::kDeadlineExceeded) {
-        // The destination is down: back off it as a whole.
+      const auto code = st.code();
+      if (code == absl::StatusCode::kUnavailable || code == absl::StatusCode::kDeadlineExceeded ||
+          code == absl::StatusCode::kUnimplemented || code == absl::StatusCode::kUnauthenticated ||
+          code == absl::StatusCode::kPermissionDenied) {
+        // The destination is down or refuses us: back off it as a whole.
         absl::Duration& b = backoff_[destination];
         b = std::min(options_.max_backoff,
                      b == absl::ZeroDuration() ? absl::Milliseconds(200) : b * 2);
-        backoff_until_[destination] = clock_->Now() + b;
+        backoff_until_[destination] = absl::Now() + b;
         break;
       }
     }
@@ -252,7 +261,13 @@ void Dispatcher::Loop() {
     if (delivered.ok() && *delivered > 0) continue;  // more may be waiting
     // Wait for a NOTIFY or the poll interval, waking often enough to see stop_.
     const absl::Time until = absl::Now() + options_.poll_interval;
-    while (!stop_ && absl::Now() < until && conn->Healthy()) {
+    bool notified = false;
+    PQconsumeInput(conn->raw());  // notifications read during the round are buffered
+    while (PGnotify* n = PQnotifies(conn->raw())) {
+      notified = true;
+      PQfreemem(n);
+    }
+    while (!notified && !stop_ && absl::Now() < until && conn->Healthy()) {
       PGconn* pg = conn->raw();
       const int fd = PQsocket(pg);
       fd_set fds;
@@ -261,12 +276,10 @@ void Dispatcher::Loop() {
       timeval tv{0, 100000};
       if (select(fd + 1, &fds, nullptr, nullptr, &tv) > 0) {
         PQconsumeInput(pg);
-        bool notified = false;
         while (PGnotify* n = PQnotifies(pg)) {
           notified = true;
           PQfreemem(n);
         }
-        if (notified) break;
       }
     }
   }

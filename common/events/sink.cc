@@ -12,11 +12,12 @@ grpc::ServerUnaryReactor* EventSink::DeliverEvent(
     grpc::CallbackServerContext* ctx, const fhv::common::v1::DeliverEventRequest* request,
     fhv::common::v1::DeliverEventResponse* response) {
   return server::Serve(
-      rt_, ctx, {.method = "DeliverEvent", .kind = server::CallKind::kWrite}, *request, response,
+      rt_, ctx,
+      {.method = "DeliverEvent",
+       .action = auth::Action::kDeliverEvent,
+       .kind = server::CallKind::kWrite},
+      *request, response,
       [this, request, response](server::CallContext& call, db::Connection& conn) -> absl::Status {
-        if (auto st = auth::Authorize(call.principal(), auth::Action::kDeliverEvent); !st.ok()) {
-          return st;
-        }
         const auto& event = request->event();
         Violations v;
         if (!IsUuid(event.event_id())) v.Add("event.event_id", "must be a UUID");

@@ -12,6 +12,7 @@
 #include "common/db/transaction.h"
 #include "common/util/log.h"
 #include "common/util/status.h"
+#include "common/validation/request.h"
 
 namespace fhv::server {
 namespace {
@@ -85,8 +86,12 @@ absl::Status RunWrite(Runtime& rt, db::Connection& conn, CallContext& call, cons
     if (!spec.request_id.empty()) {
       bool replayed = false;
       if (auto st = ClaimIdempotencyKey(rt, conn, spec, call, request_hash, response, &replayed);
-          !st.ok() || replayed) {
+          !st.ok()) {
         return st;
+      }
+      if (replayed) {  // the stored answer is a read of what the first call wrote
+        call.Audit("replayed_request", spec.request_id);
+        return audit::Append(conn, rt.schema, call.audit_entries());
       }
     }
     if (auto st = handler(call, conn); !st.ok()) return st;
@@ -137,6 +142,12 @@ absl::StatusOr<auth::Principal> Authenticate(const Runtime& rt,
   if (!token.ok()) return Unauthenticated(token.status().message());
   auto principal = rt.verifier->Verify(*token, rt.clock->Now());
   if (!principal.ok()) return Unauthenticated(principal.status().message());
+  // Identities go into audit rows and logs: printable characters only.
+  for (const std::string* s : {&principal->user, &principal->org_id}) {
+    for (unsigned char c : *s) {
+      if (c < 0x20 || c == 0x7f) return Unauthenticated("bad claim: control character");
+    }
+  }
   return principal;
 }
 
@@ -162,6 +173,18 @@ grpc::ServerUnaryReactor* Serve(Runtime& rt, grpc::CallbackServerContext* ctx, c
   if (!principal.ok()) {
     finish(principal.status());
     return reactor;
+  }
+  if (auto st = auth::Authorize(*principal, spec.action); !st.ok()) {
+    finish(st);
+    return reactor;
+  }
+  if (!spec.request_id.empty()) {
+    Violations v;
+    validation::CheckRequestId(v, "request_id", spec.request_id);
+    if (auto st = v.ToStatus(); !st.ok()) {
+      finish(st);
+      return reactor;
+    }
   }
   auto call = std::make_shared<CallContext>(rt, *std::move(principal), request_id,
                                             std::string(spec.method), rt.clock->Now());

@@ -1,10 +1,9 @@
 #pragma once
 
 // The path every unary RPC takes: authenticate the bearer token (UNAUTHENTICATED
-// otherwise), authorize the action, run the handler on a database worker (never on
-// a gRPC thread), commit its audit rows and events with its writes, and answer only
-// after the audit rows are durable. Errors reach the client through the one mapping
-// in common/util/status.h.
+// otherwise), authorize the action (PERMISSION_DENIED), run the handler on a database worker (never
+// on a gRPC thread), commit its audit rows and events with its writes, and answer only after the
+// audit rows are durable. Errors reach the client through the one mapping in common/util/status.h.
 
 #include <grpcpp/grpcpp.h>
 
@@ -18,6 +17,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "common/audit/audit.h"
+#include "common/auth/policy.h"
 #include "common/auth/principal.h"
 #include "common/db/connection.h"
 #include "common/events/outbox.h"
@@ -81,6 +81,8 @@ enum class CallKind {
 
 struct CallSpec {
   absl::string_view method;  // "SubmitInterest"
+  // Checked with auth::Authorize before any work, replays included.
+  auth::Action action;
   CallKind kind = CallKind::kRead;
   // For writes a client may retry: its request_id. A repeated (organisation, method,
   // request_id) returns the first response without a second effect; the same id with

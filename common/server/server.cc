@@ -27,6 +27,7 @@
 #include "common/metrics/metrics.h"
 #include "common/server/config.h"
 #include "common/util/log.h"
+#include "google/protobuf/descriptor.h"
 
 namespace fhv::server {
 namespace {
@@ -37,8 +38,13 @@ class MetricsInterceptor : public grpc::experimental::Interceptor {
   MetricsInterceptor(grpc::experimental::ServerRpcInfo* info, metrics::Metrics* m)
       : metrics_(m), start_(absl::Now()) {
     std::vector<std::string> parts = absl::StrSplit(info->method(), '/', absl::SkipEmpty());
-    service_ = parts.size() > 0 ? parts[0] : "unknown";
-    method_ = parts.size() > 1 ? parts[1] : "unknown";
+    service_ = "unknown";
+    method_ = "unknown";
+    // Labels only for methods the server knows: a client-chosen name never becomes a label.
+    if (parts.size() == 2 && IsKnownMethod(parts[0], parts[1])) {
+      service_ = parts[0];
+      method_ = parts[1];
+    }
     switch (info->type()) {
       case grpc::experimental::ServerRpcInfo::Type::UNARY:
         type_ = "unary";
@@ -69,6 +75,11 @@ class MetricsInterceptor : public grpc::experimental::Interceptor {
   }
 
  private:
+  static bool IsKnownMethod(const std::string& service, const std::string& method) {
+    if (service == "grpc.health.v1.Health") return method == "Check" || method == "Watch";
+    return google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(service + "." +
+                                                                                method) != nullptr;
+  }
   static std::string CodeName(grpc::StatusCode code) {
     std::string name = absl::StatusCodeToString(static_cast<absl::StatusCode>(code));
     for (char& c : name) c = c == ' ' ? '_' : static_cast<char>(std::toupper(c));
@@ -122,13 +133,6 @@ std::string KidOf(const std::string& path) {
 }  // namespace
 
 int Main(int argc, char** argv, const ServiceSpec& spec) {
-  // Block the stop signals in every thread; the main thread waits for them below.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGTERM);
-  sigaddset(&stop_signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-
   absl::ParseCommandLine(argc, argv);
   log::SetService(spec.name);
   auto config = ConfigFromFlags();
@@ -136,7 +140,9 @@ int Main(int argc, char** argv, const ServiceSpec& spec) {
 
   metrics::Metrics metrics;
   if (config->migrate || config->verify_audit) {
-    auto conn = db::Connection::Open(config->database_dsn, nullptr);
+    // Migrations may wait for each other's advisory lock and run long statements.
+    auto conn = db::Connection::Open(config->database_dsn, nullptr, absl::ZeroDuration(),
+                                     absl::ZeroDuration());
     if (!conn.ok()) return Fail("cannot connect to the database", conn.status());
     if (config->migrate) {
       absl::Status st = db::Migrate(**conn, spec.name, *spec.migrations);
@@ -156,6 +162,14 @@ int Main(int argc, char** argv, const ServiceSpec& spec) {
     std::cout << "]}\n";
     return report->ok() ? 0 : 2;
   }
+
+  // Block the stop signals in every thread started from here on; the main thread
+  // waits for them below.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
   // Refuse to serve a schema that is behind this binary.
   {
@@ -182,13 +196,13 @@ int Main(int argc, char** argv, const ServiceSpec& spec) {
   auto metrics_port = metrics.Serve(config->metrics_address);
   if (!metrics_port.ok()) return Fail("cannot serve metrics", metrics_port.status());
 
+  audit::GroupCommitter audit_committer(config->database_dsn, spec.name, &metrics);
   db::Pool pool({.dsn = config->database_dsn,
                  .size = config->pool_size,
                  .acquire_timeout = config->pool_acquire_timeout,
                  .max_waiting = config->pool_max_waiting,
                  .statement_timeout = config->statement_timeout},
                 &metrics);
-  audit::GroupCommitter audit_committer(config->database_dsn, spec.name, &metrics);
   Runtime rt{.service = spec.name,
              .schema = spec.name,
              .error_domain = absl::StrCat(spec.name, ".fhv"),
@@ -203,6 +217,10 @@ int Main(int argc, char** argv, const ServiceSpec& spec) {
   if (!config->peer_ca.empty()) {
     grpc::SslCredentialsOptions o;
     o.pem_root_certs = ReadFile(config->peer_ca);
+    if (!config->tls_cert.empty()) {  // for peers that require client certificates
+      o.pem_cert_chain = ReadFile(config->tls_cert);
+      o.pem_private_key = ReadFile(config->tls_key);
+    }
     peer_creds = grpc::SslCredentials(o);
   }
   events::Dispatcher dispatcher({.dsn = config->database_dsn,

@@ -20,10 +20,12 @@ std::string CodeName(absl::StatusCode code) {
 
 }  // namespace
 
-absl::Status Error(absl::StatusCode code, absl::string_view reason, absl::string_view message) {
+absl::Status Error(absl::StatusCode code, absl::string_view reason, absl::string_view message,
+                   const std::map<std::string, std::string>& metadata) {
   absl::Status status(code, message);
   google::rpc::ErrorInfo info;
   info.set_reason(std::string(reason));
+  info.mutable_metadata()->insert(metadata.begin(), metadata.end());
   status.SetPayload(kErrorInfoUrl, absl::Cord(info.SerializeAsString()));
   return status;
 }
@@ -89,6 +91,17 @@ std::string GetReason(const absl::Status& status) {
   return "";
 }
 
+std::map<std::string, std::string> GetErrorMetadata(const absl::Status& status) {
+  std::map<std::string, std::string> out;
+  if (auto payload = status.GetPayload(kErrorInfoUrl)) {
+    google::rpc::ErrorInfo info;
+    if (info.ParseFromString(std::string(*payload))) {
+      out.insert(info.metadata().begin(), info.metadata().end());
+    }
+  }
+  return out;
+}
+
 grpc::Status ToGrpcStatus(const absl::Status& status, absl::string_view domain) {
   if (status.ok()) return grpc::Status::OK;
   const auto code = status.code();
@@ -100,8 +113,10 @@ grpc::Status ToGrpcStatus(const absl::Status& status, absl::string_view domain) 
   rpc_status.set_code(static_cast<int>(code));
   rpc_status.set_message(message);
   google::rpc::ErrorInfo info;
-  std::string reason = GetReason(status);
-  info.set_reason(reason.empty() ? CodeName(code) : reason);
+  if (auto payload = status.GetPayload(kErrorInfoUrl)) {
+    (void)info.ParseFromString(std::string(*payload));
+  }
+  if (info.reason().empty()) info.set_reason(CodeName(code));
   info.set_domain(std::string(domain));
   rpc_status.add_details()->PackFrom(info);
   if (auto payload = status.GetPayload(kBadRequestUrl)) {

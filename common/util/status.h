@@ -6,6 +6,7 @@
 
 #include <grpcpp/support/status.h>
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,9 +21,13 @@ struct FieldViolation {
   std::string description;  // Why it is not accepted; never the value itself.
 };
 
-// Returns a status with `code`, `message` and an UPPER_SNAKE `reason`.
-// `message` must not contain personal data or SQL.
-absl::Status Error(absl::StatusCode code, absl::string_view reason, absl::string_view message);
+// Returns a status with `code`, `message` and an UPPER_SNAKE `reason`, plus optional
+// ErrorInfo `metadata` (e.g. {"state": "APPLICANT_STATE_NEW"}). Neither `message` nor
+// `metadata` may contain personal data or SQL.
+absl::Status Error(absl::StatusCode code, absl::string_view reason, absl::string_view message,
+                   const std::map<std::string, std::string>& metadata = {});
+// The ErrorInfo metadata carried by `status` (empty if none).
+std::map<std::string, std::string> GetErrorMetadata(const absl::Status& status);
 
 // Convenience constructors for the common cases.
 absl::Status NotFound(absl::string_view what);  // reason NOT_FOUND, "<what> not found"

@@ -65,11 +65,15 @@ class OutboxE2E : public ::testing::Test {
     return c;
   }
 
-  std::string Submit(ServiceProcess& recruitment, int serial) {
+  std::string Submit(ServiceProcess& recruitment, int serial, bool poison = false) {
     auto stub = RecruitmentStub(recruitment.address());
     v1::SubmitInterestRequest req;
     req.set_request_id(absl::StrCat("outbox-", serial));
     *req.mutable_interest() = SampleInterest(MakePersonnummer("19880808", serial));
+    if (poison) {
+      req.mutable_interest()->add_wanted_assignments(
+          fhv::common::v1::ASSIGNMENT_KIND_KONTAKTPERSON_ADULT);
+    }
     v1::SubmitInterestResponse resp;
     grpc::Status st = stub->SubmitInterest(Ctx(keys_.Mint(Recruiter())).get(), req, &resp);
     EXPECT_TRUE(st.ok()) << st.error_message();
@@ -124,6 +128,25 @@ TEST_F(OutboxE2E, DeliveredOnceAfterTheProducerWasKilledBetweenCommitAndDelivery
   ASSERT_TRUE(consumer->running()) << consumer->Log();
   ASSERT_TRUE(recruitment->Start()) << recruitment->Log();
   EXPECT_EQ(WaitForEffect(applicant), 1);
+}
+
+TEST_F(OutboxE2E, AnEventThatKeepsFailingHoldsBackOnlyItsOwnAggregate) {
+  auto consumer = NewConsumer();
+  ASSERT_TRUE(consumer->running()) << consumer->Log();
+  auto recruitment = StartRecruitment();
+  ASSERT_TRUE(recruitment->running());
+  const std::string poisoned = Submit(*recruitment, 3, /*poison=*/true);
+  const std::string fine = Submit(*recruitment, 4);
+  EXPECT_EQ(WaitForEffect(fine), 1);
+  // The refused event is still there, tried and waiting for its next attempt.
+  EXPECT_EQ(
+      Query(absl::StrCat("SELECT count(*) FROM recruitment.outbox WHERE aggregate_id = '", poisoned,
+                         "' AND delivered_at IS NULL AND attempts >= 1 "
+                         "AND next_attempt_at > now()")),
+      1);
+  EXPECT_EQ(Query(absl::StrCat("SELECT count(*) FROM test_consumer.effects WHERE applicant_id = '",
+                               poisoned, "'")),
+            0);
 }
 
 TEST_F(OutboxE2E, ARepeatedDeliveryHasNoSecondEffect) {

@@ -2,7 +2,11 @@
 // visibility, audit, metrics and health.
 
 #include <gmock/gmock.h>
+#include <grpcpp/generic/generic_stub.h>
 #include <gtest/gtest.h>
+
+#include <future>
+#include <set>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
@@ -95,6 +99,33 @@ TEST_F(RecruitmentE2E, RefusesMissingExpiredForeignAndUnsignedTokens) {
   EXPECT_EQ(Get(id, token_).code(), absl::StatusCode::kPermissionDenied);
 }
 
+// Every method of the service, called without a token, is refused before any work:
+// implemented ones with UNAUTHENTICATED, the rest (later issues) with UNIMPLEMENTED.
+TEST_F(RecruitmentE2E, EveryMethodRequiresAToken) {
+  const auto* service = v1::RecruitmentService::service_full_name();
+  const auto* descriptor =
+      google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(service);
+  ASSERT_NE(descriptor, nullptr);
+  const std::set<std::string> implemented = {"SubmitInterest", "GetInterest", "ListInterests"};
+  auto channel = grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials());
+  grpc::GenericStub stub(channel);
+  for (int i = 0; i < descriptor->method_count(); ++i) {
+    const std::string method = descriptor->method(i)->name();
+    grpc::ClientContext ctx;
+    grpc::Slice empty("", 0);
+    grpc::ByteBuffer request(&empty, 1), response;
+    std::promise<grpc::Status> done;
+    stub.UnaryCall(&ctx, absl::StrCat("/", service, "/", method), grpc::StubOptions(), &request,
+                   &response, [&](grpc::Status st) { done.set_value(st); });
+    const grpc::StatusCode code = done.get_future().get().error_code();
+    if (implemented.contains(method)) {
+      EXPECT_EQ(code, grpc::StatusCode::UNAUTHENTICATED) << method;
+    } else {
+      EXPECT_EQ(code, grpc::StatusCode::UNIMPLEMENTED) << method;
+    }
+  }
+}
+
 TEST_F(RecruitmentE2E, RoleWithoutRightIsDenied) {
   auth::Principal p = Recruiter();
   p.roles = {"finance_officer"};
@@ -137,6 +168,11 @@ TEST_F(RecruitmentE2E, RetryWithSameRequestIdHasOneEffect) {
   // The same id for another request is refused.
   v1::Interest changed = interest;
   changed.set_note("something else");
+  // A caller of the same organisation without the right cannot replay it either.
+  auth::Principal clerk = Recruiter("2418");
+  clerk.roles = {"finance_officer"};
+  EXPECT_EQ(Submit(interest, "req-retry", keys_.Mint(clerk)).status().code(),
+            absl::StatusCode::kPermissionDenied);
   auto reused = Submit(changed, "req-retry", token_);
   EXPECT_EQ(reused.status().code(), absl::StatusCode::kAlreadyExists);
   EXPECT_EQ(GetReason(reused.status()), "REQUEST_ID_REUSED");
@@ -294,6 +330,20 @@ TEST_F(RecruitmentE2E, MetricsCountEachRpcByCode) {
   EXPECT_GT(
       MetricValue(page, "fhv_db_query_duration_seconds_count", {{"statement", "insert_interest"}}),
       0);
+  // A method name the server does not know never becomes a label.
+  {
+    grpc::GenericStub generic(
+        grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials()));
+    grpc::ClientContext ctx;
+    grpc::Slice empty("", 0);
+    grpc::ByteBuffer request(&empty, 1), response;
+    std::promise<grpc::Status> done;
+    generic.UnaryCall(&ctx, "/client.Chosen/Name19850412", grpc::StubOptions(), &request, &response,
+                      [&](grpc::Status st) { done.set_value(st); });
+    EXPECT_EQ(done.get_future().get().error_code(), grpc::StatusCode::UNIMPLEMENTED);
+  }
+  const std::string after = HttpGet(server_->metrics_port(), "/metrics");
+  EXPECT_THAT(after, ::testing::Not(HasSubstr("client.Chosen")));
   // No personal data in any label.
   EXPECT_THAT(page, ::testing::Not(HasSubstr("19850412")));
   EXPECT_THAT(page, ::testing::Not(HasSubstr("Lind")));

@@ -41,6 +41,14 @@ TEST(StatusTest, ViolationsBecomeBadRequestDetails) {
   EXPECT_EQ(GetViolations(back).size(), 2u);
 }
 
+TEST(StatusTest, ErrorInfoMetadataTravels) {
+  absl::Status st = Error(absl::StatusCode::kFailedPrecondition, "INVALID_STATE", "wrong state",
+                          {{"state", "APPLICANT_STATE_NEW"}});
+  absl::Status back = FromGrpcStatus(ToGrpcStatus(st, "d"));
+  EXPECT_EQ(GetReason(back), "INVALID_STATE");
+  EXPECT_EQ(GetErrorMetadata(back).at("state"), "APPLICANT_STATE_NEW");
+}
+
 TEST(StatusTest, InternalDetailsNeverReachTheClient) {
   grpc::Status g = ToGrpcStatus(absl::InternalError("SELECT secret FROM x"), "d");
   EXPECT_EQ(g.error_code(), grpc::StatusCode::INTERNAL);

@@ -1,6 +1,7 @@
 // fhv-test-consumer: a minimal consuming service for the end-to-end outbox tests. It
 // applies fhv.recruitment.v1.ApplicantRegisteredEvent by inserting one row into
-// test_consumer.effects, through the same EventSink as the real services.
+// test_consumer.effects, through the same EventSink as the real services. It refuses,
+// every time, events of applicants who want to be a contact person for an adult.
 
 #include "common/server/server.h"
 #include "fhv/recruitment/v1/events.pb.h"
@@ -25,6 +26,12 @@ int main(int argc, char** argv) {
                    fhv::recruitment::v1::ApplicantRegisteredEvent payload;
                    if (!event.payload().UnpackTo(&payload)) {
                      return absl::InvalidArgumentError("payload does not parse");
+                   }
+                   // A poison event for the tests: refused every time.
+                   for (int kind : payload.wanted_assignments()) {
+                     if (kind == fhv::common::v1::ASSIGNMENT_KIND_KONTAKTPERSON_ADULT) {
+                       return absl::FailedPreconditionError("refused by the test consumer");
+                     }
                    }
                    static const fhv::db::Statement insert{
                        "insert_effect",

@@ -35,13 +35,11 @@ grpc::ServerUnaryReactor* RecruitmentHandlers::SubmitInterest(
   return server::Serve(
       rt_, ctx,
       {.method = "SubmitInterest",
+       .action = auth::Action::kSubmitInterest,
        .kind = server::CallKind::kWrite,
        .request_id = request->request_id()},
       *request, response,
       [request, response](server::CallContext& call, db::Connection& conn) -> absl::Status {
-        if (auto st = auth::Authorize(call.principal(), auth::Action::kSubmitInterest); !st.ok()) {
-          return st;
-        }
         Violations v;
         validation::CheckRequestId(v, "request_id", request->request_id());
         if (auto st = v.ToStatus(); !st.ok()) return st;
@@ -69,11 +67,9 @@ grpc::ServerUnaryReactor* RecruitmentHandlers::GetInterest(grpc::CallbackServerC
                                                            const v1::GetInterestRequest* request,
                                                            v1::GetInterestResponse* response) {
   return server::Serve(
-      rt_, ctx, {.method = "GetInterest"}, *request, response,
+      rt_, ctx, {.method = "GetInterest", .action = auth::Action::kReadInterest}, *request,
+      response,
       [request, response](server::CallContext& call, db::Connection& conn) -> absl::Status {
-        if (auto st = auth::Authorize(call.principal(), auth::Action::kReadInterest); !st.ok()) {
-          return st;
-        }
         if (!IsUuid(request->id())) {
           Violations v;
           v.Add("id", "must be an interest id (a UUID)");
@@ -91,11 +87,9 @@ grpc::ServerUnaryReactor* RecruitmentHandlers::ListInterests(
     grpc::CallbackServerContext* ctx, const v1::ListInterestsRequest* request,
     v1::ListInterestsResponse* response) {
   return server::Serve(
-      rt_, ctx, {.method = "ListInterests"}, *request, response,
+      rt_, ctx, {.method = "ListInterests", .action = auth::Action::kReadInterest}, *request,
+      response,
       [request, response](server::CallContext& call, db::Connection& conn) -> absl::Status {
-        if (auto st = auth::Authorize(call.principal(), auth::Action::kReadInterest); !st.ok()) {
-          return st;
-        }
         auto page_size = PageSize(request->page_size());
         if (!page_size.ok()) return page_size.status();
         Violations v;
