@@ -379,6 +379,12 @@ TEST_F(RecruitmentE2E, HealthFollowsTheDatabase) {
   ASSERT_TRUE(Submit(SampleInterest(MakePersonnummer("19850412", 21)), "after", token_).ok());
 }
 
+TEST_F(RecruitmentE2E, ReflectionListsTheServices) {
+  const std::string listed = ReflectionListServices(server_->address());
+  EXPECT_THAT(listed, HasSubstr("fhv.recruitment.v1.RecruitmentService"));
+  EXPECT_THAT(listed, HasSubstr("grpc.health.v1.Health"));
+}
+
 TEST_F(RecruitmentE2E, SigtermDrainsAndExitsCleanly) {
   EXPECT_EQ(server_->Stop(), 0) << server_->Log();
   EXPECT_THAT(server_->Log(), HasSubstr("stopped"));

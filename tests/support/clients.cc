@@ -71,6 +71,42 @@ double MetricValue(const std::string& page, const std::string& name,
   return -1;
 }
 
+std::string ReflectionListServices(const std::string& address) {
+  grpc::GenericStub stub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  grpc::CompletionQueue cq;
+  auto call =
+      stub.PrepareCall(&ctx, "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", &cq);
+  // ServerReflectionRequest{list_services: ""}: field 7, length-delimited, empty.
+  const std::string request_bytes("\x3a\x00", 2);
+  grpc::Slice slice(request_bytes.data(), request_bytes.size());
+  grpc::ByteBuffer request(&slice, 1), response;
+  grpc::Status status;
+  void* tag = nullptr;
+  bool ok = false;
+  auto step = [&](void* expected) { return cq.Next(&tag, &ok) && ok && tag == expected; };
+  call->StartCall(reinterpret_cast<void*>(1));
+  if (!step(reinterpret_cast<void*>(1))) return "";
+  call->Write(request, reinterpret_cast<void*>(2));
+  if (!step(reinterpret_cast<void*>(2))) return "";
+  call->Read(&response, reinterpret_cast<void*>(3));
+  const bool read = step(reinterpret_cast<void*>(3));
+  call->WritesDone(reinterpret_cast<void*>(4));
+  (void)step(reinterpret_cast<void*>(4));
+  call->Finish(&status, reinterpret_cast<void*>(5));
+  (void)cq.Next(&tag, &ok);
+  cq.Shutdown();
+  while (cq.Next(&tag, &ok)) {
+  }
+  if (!read) return "";
+  std::vector<grpc::Slice> slices;
+  (void)response.Dump(&slices);
+  std::string bytes;
+  for (const auto& s : slices) bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
+  return bytes;
+}
+
 std::string HealthCheck(const std::string& address) {
   grpc::GenericStub stub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
   grpc::ClientContext ctx;

@@ -30,6 +30,10 @@ fhv::recruitment::v1::Interest SampleInterest(const std::string& personnummer);
 double MetricValue(const std::string& page, const std::string& name,
                    const std::map<std::string, std::string>& labels);
 
+// The service names that grpc.reflection.v1alpha.ServerReflection lists, as raw bytes
+// of its response (empty on error).
+std::string ReflectionListServices(const std::string& address);
+
 // grpc.health.v1.Health/Check for the whole server: "SERVING", "NOT_SERVING" or the
 // error code's name.
 std::string HealthCheck(const std::string& address);

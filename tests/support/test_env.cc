@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -178,6 +179,8 @@ bool ServiceProcess::Start(absl::Duration timeout) {
   argv.insert(argv.end(), args_.begin(), args_.end());
   pid_ = fork();
   if (pid_ == 0) {
+    // The service dies with the test, even when the test crashes.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
     const int fd = open((dir_ + "/log").c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
     dup2(fd, 1);
     dup2(fd, 2);
