@@ -7,6 +7,7 @@
 
 #include <future>
 #include <set>
+#include <thread>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
@@ -385,8 +386,33 @@ TEST_F(RecruitmentE2E, ReflectionListsTheServices) {
   EXPECT_THAT(listed, HasSubstr("grpc.health.v1.Health"));
 }
 
-TEST_F(RecruitmentE2E, SigtermDrainsAndExitsCleanly) {
-  EXPECT_EQ(server_->Stop(), 0) << server_->Log();
+TEST_F(RecruitmentE2E, SigtermRefusesNewCallsAndDrainsInFlightOnes) {
+  auto submitted = Submit(SampleInterest(MakePersonnummer("19850412", 31)), "drain", token_);
+  ASSERT_TRUE(submitted.ok()) << submitted.status();
+  // Hold the table so that a read stays in flight.
+  auto admin = db_.Admin();
+  ASSERT_TRUE(
+      admin->ExecScript("BEGIN; LOCK TABLE recruitment.interest IN ACCESS EXCLUSIVE MODE").ok());
+  std::promise<absl::Status> in_flight;
+  std::thread reader([&] { in_flight.set_value(Get(submitted->interest().id(), token_)); });
+  absl::SleepFor(absl::Milliseconds(500));
+  server_->Terminate();
+  absl::SleepFor(absl::Milliseconds(500));
+  // New calls are no longer taken.
+  auto channel = grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials());
+  v1::GetInterestResponse resp;
+  v1::GetInterestRequest req;
+  req.set_id(submitted->interest().id());
+  auto ctx = Ctx(token_);
+  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(2));
+  EXPECT_NE(
+      v1::RecruitmentService::NewStub(channel)->GetInterest(ctx.get(), req, &resp).error_code(),
+      grpc::StatusCode::OK);
+  // The one in flight finishes once the database lets it, and the process exits cleanly.
+  ASSERT_TRUE(admin->ExecScript("COMMIT").ok());
+  reader.join();
+  EXPECT_TRUE(in_flight.get_future().get().ok());
+  EXPECT_EQ(server_->Wait(), 0) << server_->Log();
   EXPECT_THAT(server_->Log(), HasSubstr("stopped"));
 }
 

@@ -225,6 +225,23 @@ int ServiceProcess::Stop(absl::Duration timeout) {
   return -1;
 }
 
+void ServiceProcess::Terminate() {
+  if (pid_ > 0) kill(pid_, SIGTERM);
+}
+
+int ServiceProcess::Wait(absl::Duration timeout) {
+  const absl::Time deadline = absl::Now() + timeout;
+  while (pid_ > 0 && absl::Now() < deadline) {
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    }
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  return -1;
+}
+
 void ServiceProcess::Kill() {
   if (pid_ <= 0) return;
   kill(pid_, SIGKILL);

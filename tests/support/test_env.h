@@ -79,6 +79,10 @@ class ServiceProcess {
   int Stop(absl::Duration timeout = absl::Seconds(20));
   // SIGKILL and wait.
   void Kill();
+  // Sends SIGTERM without waiting; Wait() collects the exit status.
+  void Terminate();
+  // Waits for the process to exit; its exit code, or -1.
+  int Wait(absl::Duration timeout = absl::Seconds(30));
   bool running() const { return pid_ > 0; }
   int grpc_port() const { return grpc_port_; }
   int metrics_port() const { return metrics_port_; }
