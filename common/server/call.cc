@@ -13,6 +13,8 @@
 #include "common/util/log.h"
 #include "common/util/status.h"
 #include "common/validation/request.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 
 namespace fhv::server {
 namespace {
@@ -76,8 +78,14 @@ absl::Status RunWrite(Runtime& rt, db::Connection& conn, CallContext& call, cons
                       const Handler& handler) {
   std::string request_hash;
   if (!spec.request_id.empty()) {
+    // Deterministic, so that the same request (maps included) always hashes the same.
     std::string bytes;
-    request.SerializePartialToString(&bytes);
+    {
+      google::protobuf::io::StringOutputStream out(&bytes);
+      google::protobuf::io::CodedOutputStream coded(&out);
+      coded.SetSerializationDeterministic(true);
+      request.SerializePartialToCodedStream(&coded);
+    }
     request_hash = db::Sha256(bytes);
   }
   return db::InTransaction(conn, [&]() -> absl::Status {
