@@ -13,7 +13,7 @@ struct Rule {
   Action action;
   std::string name;
   std::vector<OrgKind> kinds;
-  std::vector<std::string> roles;
+  std::vector<std::string> roles;  // any one of them; empty: any caller of those kinds
 };
 
 // The whole policy: who may take each action.
@@ -29,6 +29,15 @@ const std::vector<Rule>& Rules() {
        "ReadInterest",
        {K::kMunicipality, K::kAgency},
        {"recruiter", "investigator", "admin"}},
+      {Action::kManageOrganisations,
+       "ManageOrganisations",
+       {K::kMunicipality, K::kAgency, K::kInternal},
+       {"admin"}},
+      // Organisations and regions are public facts: any authenticated caller.
+      {Action::kReadOrganisations,
+       "ReadOrganisations",
+       {K::kMunicipality, K::kAgency, K::kInternal},
+       {}},
   };
   return *rules;
 }
@@ -40,7 +49,7 @@ absl::Status Authorize(const Principal& principal, Action action) {
     if (rule.action != action) continue;
     bool kind_ok = false;
     for (OrgKind k : rule.kinds) kind_ok |= principal.org_kind == k;
-    bool role_ok = false;
+    bool role_ok = rule.roles.empty();
     for (const std::string& r : rule.roles) role_ok |= principal.HasRole(r);
     if (kind_ok && role_ok) return absl::OkStatus();
     return PermissionDenied(absl::StrCat("the caller may not ", rule.name));

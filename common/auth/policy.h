@@ -14,6 +14,8 @@ enum class Action {
   // recruitment
   kSubmitInterest,
   kReadInterest,
+  kManageOrganisations,  // organisations and regions
+  kReadOrganisations,
 };
 
 // OK if `principal` may take `action`; PERMISSION_DENIED naming the action otherwise.

@@ -1,5 +1,7 @@
 #include "common/db/pool.h"
 
+#include <poll.h>
+
 #include <future>
 
 #include "absl/strings/str_cat.h"
@@ -75,7 +77,13 @@ absl::Status Pool::Run(const std::function<absl::Status(Connection&)>& fn) {
 }
 
 absl::StatusOr<Connection*> Pool::EnsureConnection(std::unique_ptr<Connection>& conn) {
-  if (conn != nullptr && conn->Healthy()) return conn.get();
+  // An idle connection expects nothing from the server. If its socket is readable, the
+  // server has sent an error or closed it (a restart, a terminated session): replace it
+  // now, without a round trip, rather than fail the call that would use it.
+  if (conn != nullptr && conn->Healthy()) {
+    pollfd pfd{PQsocket(conn->raw()), POLLIN, 0};
+    if (poll(&pfd, 1, 0) == 0) return conn.get();
+  }
   conn.reset();
   {
     absl::MutexLock lock(&mu_);

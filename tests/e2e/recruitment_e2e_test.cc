@@ -35,6 +35,7 @@ class RecruitmentE2E : public ::testing::Test {
     ASSERT_TRUE(server_->running()) << server_->Log();
     stub_ = RecruitmentStub(server_->address());
     token_ = keys_.Mint(Recruiter("2418"));
+    SeedPlaces(server_->address(), keys_.Mint(Admin()));
   }
 
   absl::StatusOr<v1::SubmitInterestResponse> Submit(const v1::Interest& interest,
@@ -107,7 +108,9 @@ TEST_F(RecruitmentE2E, EveryMethodRequiresAToken) {
   const auto* descriptor =
       google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(service);
   ASSERT_NE(descriptor, nullptr);
-  const std::set<std::string> implemented = {"SubmitInterest", "GetInterest", "ListInterests"};
+  const std::set<std::string> implemented = {
+      "SubmitInterest",  "GetInterest",       "ListInterests", "UpsertOrganisation",
+      "GetOrganisation", "ListOrganisations", "UpsertRegion",  "ListRegions"};
   auto channel = grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials());
   grpc::GenericStub stub(channel);
   for (int i = 0; i < descriptor->method_count(); ++i) {
@@ -211,7 +214,9 @@ TEST_F(RecruitmentE2E, BadInputNamesEveryFieldAndWritesNothing) {
   EXPECT_EQ(GetReason(r.status()), "INVALID_ARGUMENT");
   EXPECT_EQ(Count("SELECT count(*) FROM recruitment.interest"), 0);
   EXPECT_EQ(Count("SELECT count(*) FROM recruitment.applicant"), 0);
-  EXPECT_EQ(Count("SELECT count(*) FROM recruitment.audit_log"), 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM recruitment.audit_log WHERE action = "
+                  "'recruitment.SubmitInterest'"),
+            0);
   // Missing request_id.
   auto no_id = Submit(SampleInterest(MakePersonnummer("19850412", 1)), "", token_);
   ASSERT_EQ(no_id.status().code(), absl::StatusCode::kInvalidArgument);
@@ -378,6 +383,88 @@ TEST_F(RecruitmentE2E, HealthFollowsTheDatabase) {
   EXPECT_EQ(status, "SERVING");
   // And the service serves again by itself.
   ASSERT_TRUE(Submit(SampleInterest(MakePersonnummer("19850412", 21)), "after", token_).ok());
+}
+
+TEST_F(RecruitmentE2E, OrganisationsAndRegions) {
+  const std::string admin = keys_.Mint(Admin());
+  v1::GetOrganisationRequest get;
+  get.set_id("2418");
+  v1::GetOrganisationResponse got;
+  ASSERT_TRUE(stub_->GetOrganisation(Ctx(token_).get(), get, &got).ok());
+  EXPECT_EQ(got.organisation().name(), "Malå kommun");
+  EXPECT_THAT(got.organisation().region_ids(), ::testing::ElementsAre("familjehemsgruppen"));
+
+  v1::UpsertOrganisationRequest agency;
+  agency.mutable_organisation()->mutable_ref()->set_id("556036-0793");
+  agency.mutable_organisation()->mutable_ref()->set_kind(fhv::common::v1::ORGANISATION_KIND_AGENCY);
+  agency.mutable_organisation()->set_name("Exempelbolaget Familjehem AB");
+  v1::UpsertOrganisationResponse upserted;
+  ASSERT_TRUE(stub_->UpsertOrganisation(Ctx(admin).get(), agency, &upserted).ok());
+  EXPECT_EQ(upserted.organisation().ref().id(), "5560360793");  // normalised
+
+  // Three organisations, two a page.
+  std::vector<std::string> ids;
+  std::string page_token;
+  do {
+    v1::ListOrganisationsRequest list;
+    list.set_page_size(2);
+    list.set_page_token(page_token);
+    v1::ListOrganisationsResponse page;
+    ASSERT_TRUE(stub_->ListOrganisations(Ctx(token_).get(), list, &page).ok());
+    for (const auto& o : page.organisations()) ids.push_back(o.ref().id());
+    page_token = page.next_page_token();
+  } while (!page_token.empty() && ids.size() < 10);
+  EXPECT_THAT(ids, ::testing::ElementsAre("0834", "2418", "5560360793"));
+  v1::ListOrganisationsRequest agencies;
+  agencies.set_kind(fhv::common::v1::ORGANISATION_KIND_AGENCY);
+  v1::ListOrganisationsResponse only;
+  ASSERT_TRUE(stub_->ListOrganisations(Ctx(token_).get(), agencies, &only).ok());
+  ASSERT_EQ(only.organisations_size(), 1);
+
+  v1::ListRegionsResponse regions;
+  ASSERT_TRUE(stub_->ListRegions(Ctx(token_).get(), {}, &regions).ok());
+  ASSERT_EQ(regions.regions_size(), 1);
+  EXPECT_THAT(regions.regions(0).municipalities(), ::testing::ElementsAre("2418"));
+}
+
+TEST_F(RecruitmentE2E, OrganisationAndRegionBadInputAndAccess) {
+  const std::string admin = keys_.Mint(Admin());
+  v1::UpsertOrganisationRequest bad;
+  bad.mutable_organisation()->mutable_ref()->set_id("0234");
+  bad.mutable_organisation()->mutable_ref()->set_kind(
+      fhv::common::v1::ORGANISATION_KIND_MUNICIPALITY);
+  bad.mutable_organisation()->set_name("Nowhere");
+  v1::UpsertOrganisationResponse resp;
+  absl::Status st = FromGrpcStatus(stub_->UpsertOrganisation(Ctx(admin).get(), bad, &resp));
+  ASSERT_EQ(st.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(GetViolations(st)[0].field, "organisation.ref.id");
+  // Only an admin changes organisations.
+  bad.mutable_organisation()->mutable_ref()->set_id("2081");
+  EXPECT_EQ(stub_->UpsertOrganisation(Ctx(token_).get(), bad, &resp).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  // A region of an unknown municipality is refused, and nothing is written.
+  v1::UpsertRegionRequest region;
+  region.mutable_region()->set_id("dalarna");
+  region.mutable_region()->set_name("Dalarna");
+  region.mutable_region()->add_municipalities("0834");
+  region.mutable_region()->add_municipalities("2081");
+  v1::UpsertRegionResponse region_resp;
+  st = FromGrpcStatus(stub_->UpsertRegion(Ctx(admin).get(), region, &region_resp));
+  ASSERT_EQ(st.code(), absl::StatusCode::kInvalidArgument);
+  ASSERT_EQ(GetViolations(st).size(), 1u);
+  EXPECT_EQ(GetViolations(st)[0].field, "region.municipalities[1]");
+  EXPECT_EQ(Count("SELECT count(*) FROM recruitment.region"), 1);
+  // An interest for places that are not known.
+  v1::Interest interest = SampleInterest(MakePersonnummer("19850412", 41));
+  interest.add_wanted_municipalities("2081");
+  interest.add_wanted_regions("nope");
+  auto r = Submit(interest, "unknown-places", token_);
+  ASSERT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+  std::vector<std::string> fields;
+  for (const auto& v : GetViolations(r.status())) fields.push_back(v.field);
+  EXPECT_THAT(fields, ::testing::UnorderedElementsAre("interest.wanted_municipalities[1]",
+                                                      "interest.wanted_regions[0]"));
+  EXPECT_EQ(Count("SELECT count(*) FROM recruitment.interest"), 0);
 }
 
 TEST_F(RecruitmentE2E, ReflectionListsTheServices) {

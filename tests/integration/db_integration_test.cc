@@ -75,10 +75,8 @@ TEST(PoolTest, ReconnectsAfterTheConnectionIsKilled) {
                                             "pg_stat_activity WHERE usename = '",
                                             db.Role("recruitment"), "'"))
                   .ok());
-  // The first call after the kill sees the lost connection...
-  absl::Status lost = pool.Run([](db::Connection& c) { return c.ExecScript("SELECT 1"); });
-  EXPECT_EQ(lost.code(), absl::StatusCode::kUnavailable);
-  // ...and the next one gets a new connection.
+  absl::SleepFor(absl::Milliseconds(300));  // the server closes the session
+  // The next call is not the victim: the closed connection is replaced before it runs.
   EXPECT_TRUE(pool.Run([](db::Connection& c) { return c.ExecScript("SELECT 1"); }).ok());
 }
 

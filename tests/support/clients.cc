@@ -12,6 +12,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "common/validation/identifiers.h"
+#include "gtest/gtest.h"
 
 namespace fhv::testing {
 
@@ -26,6 +27,28 @@ std::unique_ptr<fhv::recruitment::v1::RecruitmentService::Stub> RecruitmentStub(
     const std::string& address) {
   return fhv::recruitment::v1::RecruitmentService::NewStub(
       grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+}
+
+void SeedPlaces(const std::string& address, const std::string& admin_token) {
+  auto stub = RecruitmentStub(address);
+  for (const auto& [id, name] : std::vector<std::pair<std::string, std::string>>{
+           {"2418", "Malå kommun"}, {"0834", "Torsås kommun"}}) {
+    fhv::recruitment::v1::UpsertOrganisationRequest req;
+    req.mutable_organisation()->mutable_ref()->set_id(id);
+    req.mutable_organisation()->mutable_ref()->set_kind(
+        fhv::common::v1::ORGANISATION_KIND_MUNICIPALITY);
+    req.mutable_organisation()->set_name(name);
+    fhv::recruitment::v1::UpsertOrganisationResponse resp;
+    grpc::Status st = stub->UpsertOrganisation(Ctx(admin_token).get(), req, &resp);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+  }
+  fhv::recruitment::v1::UpsertRegionRequest region;
+  region.mutable_region()->set_id("familjehemsgruppen");
+  region.mutable_region()->set_name("Familjehemsgruppen");
+  region.mutable_region()->add_municipalities("2418");
+  fhv::recruitment::v1::UpsertRegionResponse resp;
+  grpc::Status st = stub->UpsertRegion(Ctx(admin_token).get(), region, &resp);
+  EXPECT_TRUE(st.ok()) << st.error_message();
 }
 
 std::string MakePersonnummer(const std::string& yyyymmdd, int serial) {

@@ -19,6 +19,10 @@ std::unique_ptr<grpc::ClientContext> Ctx(const std::string& token);
 std::unique_ptr<fhv::recruitment::v1::RecruitmentService::Stub> RecruitmentStub(
     const std::string& address);
 
+// Registers municipalities 2418 (Malå) and 0834 (Torsås) and the region
+// "familjehemsgruppen" of 2418 through the admin RPCs; fails the test on error.
+void SeedPlaces(const std::string& address, const std::string& admin_token);
+
 // A valid 12-digit personnummer "<yyyymmdd><serial:3><check>" with its Luhn digit.
 std::string MakePersonnummer(const std::string& yyyymmdd, int serial);
 

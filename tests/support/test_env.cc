@@ -144,6 +144,13 @@ auth::Principal Recruiter(const std::string& org_id) {
   return p;
 }
 
+auth::Principal Admin(const std::string& org_id) {
+  auth::Principal p = Recruiter(org_id);
+  p.user = "admin-" + org_id;
+  p.roles = {"admin"};
+  return p;
+}
+
 auth::Principal Service() {
   auth::Principal p;
   p.user = "service:test";

@@ -63,6 +63,7 @@ class TestKeys {
 
 // Principals for tests.
 auth::Principal Recruiter(const std::string& org_id = "2418");
+auth::Principal Admin(const std::string& org_id = "2418");
 auth::Principal Service();
 
 // A service binary running as a child process, started with its ready file.

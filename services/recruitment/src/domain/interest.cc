@@ -6,6 +6,7 @@
 #include "common/util/status.h"
 #include "common/validation/identifiers.h"
 #include "common/validation/request.h"
+#include "services/recruitment/src/domain/organisation.h"
 
 namespace fhv::recruitment {
 namespace {
@@ -14,14 +15,6 @@ bool IsLanguageCode(const std::string& s) {
   if (s.size() != 2 && s.size() != 3) return false;
   for (char c : s) {
     if (c < 'a' || c > 'z') return false;
-  }
-  return true;
-}
-
-bool IsRegionId(const std::string& s) {
-  if (s.empty() || s.size() > 64) return false;
-  for (char c : s) {
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) return false;
   }
   return true;
 }

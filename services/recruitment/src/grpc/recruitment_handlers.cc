@@ -10,12 +10,43 @@
 #include "common/validation/request.h"
 #include "fhv/recruitment/v1/events.pb.h"
 #include "services/recruitment/src/domain/interest.h"
+#include "services/recruitment/src/domain/organisation.h"
 #include "services/recruitment/src/storage/interest_store.h"
+#include "services/recruitment/src/storage/organisation_store.h"
 
 namespace fhv::recruitment {
 namespace {
 
 constexpr char kInterest[] = "interest";
+
+// INVALID_ARGUMENT naming each wanted municipality or region that is not known.
+absl::Status CheckPlacesExist(db::Connection& conn, const v1::Interest& interest) {
+  const std::vector<std::string> municipalities(interest.wanted_municipalities().begin(),
+                                                interest.wanted_municipalities().end());
+  const std::vector<std::string> regions(interest.wanted_regions().begin(),
+                                         interest.wanted_regions().end());
+  auto unknown_m = OrganisationStore::UnknownMunicipalities(conn, municipalities);
+  if (!unknown_m.ok()) return unknown_m.status();
+  auto unknown_r = OrganisationStore::UnknownRegions(conn, regions);
+  if (!unknown_r.ok()) return unknown_r.status();
+  Violations v;
+  for (int i : *unknown_m) {
+    v.Add(absl::StrCat("interest.wanted_municipalities[", i, "]"), "is not a known municipality");
+  }
+  for (int i : *unknown_r) {
+    v.Add(absl::StrCat("interest.wanted_regions[", i, "]"), "is not a known region");
+  }
+  return v.ToStatus();
+}
+
+// The last id of the previous page, from a token made for `filters`.
+absl::StatusOr<std::optional<std::string>> AfterId(const std::string& token,
+                                                   const std::string& filters) {
+  auto key = DecodePageToken(token, filters, 1);
+  if (!key.ok()) return key.status();
+  if (key->empty()) return std::optional<std::string>();
+  return std::optional<std::string>((*key)[0]);
+}
 
 absl::CivilDay Today(absl::Time now) {
   // Dates of birth and the like are Swedish calendar dates.
@@ -45,6 +76,7 @@ grpc::ServerUnaryReactor* RecruitmentHandlers::SubmitInterest(
         if (auto st = v.ToStatus(); !st.ok()) return st;
         auto valid = ValidateInterest(request->interest(), Today(call.now()));
         if (!valid.ok()) return valid.status();
+        if (auto st = CheckPlacesExist(conn, valid->interest); !st.ok()) return st;
         auto registered = InterestStore::Register(conn, *valid, call.principal(), call.now());
         if (!registered.ok()) return registered.status();
         call.Audit(kInterest, registered->interest.id());
@@ -123,6 +155,123 @@ grpc::ServerUnaryReactor* RecruitmentHandlers::ListInterests(
           response->set_next_page_token(EncodePageToken(
               filters,
               {std::to_string(absl::ToUnixMicros(page->last->first)), page->last->second}));
+        }
+        return absl::OkStatus();
+      });
+}
+
+grpc::ServerUnaryReactor* RecruitmentHandlers::UpsertOrganisation(
+    grpc::CallbackServerContext* ctx, const v1::UpsertOrganisationRequest* request,
+    v1::UpsertOrganisationResponse* response) {
+  return server::Serve(
+      rt_, ctx,
+      {.method = "UpsertOrganisation",
+       .action = auth::Action::kManageOrganisations,
+       .kind = server::CallKind::kWrite},
+      *request, response,
+      [request, response](server::CallContext& call, db::Connection& conn) -> absl::Status {
+        auto valid = ValidateOrganisation(request->organisation());
+        if (!valid.ok()) return valid.status();
+        auto stored = OrganisationStore::Upsert(conn, *valid, call.now());
+        if (!stored.ok()) return stored.status();
+        call.Audit("organisation", stored->ref().id());
+        *response->mutable_organisation() = *std::move(stored);
+        return absl::OkStatus();
+      });
+}
+
+grpc::ServerUnaryReactor* RecruitmentHandlers::GetOrganisation(
+    grpc::CallbackServerContext* ctx, const v1::GetOrganisationRequest* request,
+    v1::GetOrganisationResponse* response) {
+  return server::Serve(
+      rt_, ctx, {.method = "GetOrganisation", .action = auth::Action::kReadOrganisations}, *request,
+      response, [request, response](server::CallContext&, db::Connection& conn) -> absl::Status {
+        auto organisation = OrganisationStore::Get(conn, request->id());
+        if (!organisation.ok()) return organisation.status();
+        *response->mutable_organisation() = *std::move(organisation);
+        return absl::OkStatus();
+      });
+}
+
+grpc::ServerUnaryReactor* RecruitmentHandlers::ListOrganisations(
+    grpc::CallbackServerContext* ctx, const v1::ListOrganisationsRequest* request,
+    v1::ListOrganisationsResponse* response) {
+  return server::Serve(
+      rt_, ctx, {.method = "ListOrganisations", .action = auth::Action::kReadOrganisations},
+      *request, response,
+      [request, response](server::CallContext&, db::Connection& conn) -> absl::Status {
+        auto page_size = PageSize(request->page_size());
+        if (!page_size.ok()) return page_size.status();
+        if (!fhv::common::v1::OrganisationKind_IsValid(request->kind())) {
+          Violations v;
+          v.Add("kind", "is not a kind of organisation");
+          return v.ToStatus();
+        }
+        const std::string filters = absl::StrCat("organisations|", request->kind());
+        auto after = AfterId(request->page_token(), filters);
+        if (!after.ok()) return after.status();
+        auto rows = OrganisationStore::List(conn, *page_size + 1, *after, request->kind());
+        if (!rows.ok()) return rows.status();
+        const bool more = static_cast<int>(rows->size()) > *page_size;
+        if (more) rows->resize(*page_size);
+        for (auto& o : *rows) *response->add_organisations() = std::move(o);
+        if (more) {
+          response->set_next_page_token(
+              EncodePageToken(filters, {response->organisations().rbegin()->ref().id()}));
+        }
+        return absl::OkStatus();
+      });
+}
+
+grpc::ServerUnaryReactor* RecruitmentHandlers::UpsertRegion(grpc::CallbackServerContext* ctx,
+                                                            const v1::UpsertRegionRequest* request,
+                                                            v1::UpsertRegionResponse* response) {
+  return server::Serve(
+      rt_, ctx,
+      {.method = "UpsertRegion",
+       .action = auth::Action::kManageOrganisations,
+       .kind = server::CallKind::kWrite},
+      *request, response,
+      [request, response](server::CallContext& call, db::Connection& conn) -> absl::Status {
+        auto valid = ValidateRegion(request->region());
+        if (!valid.ok()) return valid.status();
+        // Indexes as the caller gave them (validation has refused duplicates).
+        const std::vector<std::string> members(request->region().municipalities().begin(),
+                                               request->region().municipalities().end());
+        auto unknown = OrganisationStore::UnknownMunicipalities(conn, members);
+        if (!unknown.ok()) return unknown.status();
+        Violations v;
+        for (int i : *unknown) {
+          v.Add(absl::StrCat("region.municipalities[", i, "]"), "is not a known municipality");
+        }
+        if (auto st = v.ToStatus(); !st.ok()) return st;
+        if (auto st = OrganisationStore::UpsertRegion(conn, *valid, call.now()); !st.ok()) {
+          return st;
+        }
+        call.Audit("region", valid->id());
+        *response->mutable_region() = *std::move(valid);
+        return absl::OkStatus();
+      });
+}
+
+grpc::ServerUnaryReactor* RecruitmentHandlers::ListRegions(grpc::CallbackServerContext* ctx,
+                                                           const v1::ListRegionsRequest* request,
+                                                           v1::ListRegionsResponse* response) {
+  return server::Serve(
+      rt_, ctx, {.method = "ListRegions", .action = auth::Action::kReadOrganisations}, *request,
+      response, [request, response](server::CallContext&, db::Connection& conn) -> absl::Status {
+        auto page_size = PageSize(request->page_size());
+        if (!page_size.ok()) return page_size.status();
+        auto after = AfterId(request->page_token(), "regions");
+        if (!after.ok()) return after.status();
+        auto rows = OrganisationStore::ListRegions(conn, *page_size + 1, *after);
+        if (!rows.ok()) return rows.status();
+        const bool more = static_cast<int>(rows->size()) > *page_size;
+        if (more) rows->resize(*page_size);
+        for (auto& r : *rows) *response->add_regions() = std::move(r);
+        if (more) {
+          response->set_next_page_token(
+              EncodePageToken("regions", {response->regions().rbegin()->id()}));
         }
         return absl::OkStatus();
       });

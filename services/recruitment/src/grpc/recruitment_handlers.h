@@ -21,6 +21,21 @@ class RecruitmentHandlers final : public v1::RecruitmentService::CallbackService
   grpc::ServerUnaryReactor* ListInterests(grpc::CallbackServerContext* ctx,
                                           const v1::ListInterestsRequest* request,
                                           v1::ListInterestsResponse* response) override;
+  grpc::ServerUnaryReactor* UpsertOrganisation(grpc::CallbackServerContext* ctx,
+                                               const v1::UpsertOrganisationRequest* request,
+                                               v1::UpsertOrganisationResponse* response) override;
+  grpc::ServerUnaryReactor* GetOrganisation(grpc::CallbackServerContext* ctx,
+                                            const v1::GetOrganisationRequest* request,
+                                            v1::GetOrganisationResponse* response) override;
+  grpc::ServerUnaryReactor* ListOrganisations(grpc::CallbackServerContext* ctx,
+                                              const v1::ListOrganisationsRequest* request,
+                                              v1::ListOrganisationsResponse* response) override;
+  grpc::ServerUnaryReactor* UpsertRegion(grpc::CallbackServerContext* ctx,
+                                         const v1::UpsertRegionRequest* request,
+                                         v1::UpsertRegionResponse* response) override;
+  grpc::ServerUnaryReactor* ListRegions(grpc::CallbackServerContext* ctx,
+                                        const v1::ListRegionsRequest* request,
+                                        v1::ListRegionsResponse* response) override;
 
  private:
   server::Runtime& rt_;
