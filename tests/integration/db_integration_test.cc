@@ -54,14 +54,14 @@ TEST(PoolTest, ExhaustedPoolAnswersUnavailableQuickly) {
   pool.Submit([&](absl::StatusOr<db::Connection*> conn) { refused.set_value(conn.status()); });
   absl::Status r = refused.get_future().get();
   EXPECT_EQ(r.code(), absl::StatusCode::kUnavailable);
-  EXPECT_LT(absl::Now() - start, absl::Milliseconds(50));
+  EXPECT_LT(absl::Now() - start, absl::Milliseconds(200));
   absl::Status w = waited.get_future().get();
   EXPECT_EQ(w.code(), absl::StatusCode::kUnavailable);
   EXPECT_EQ(GetReason(w), "POOL_EXHAUSTED");
-  // Answered once the acquire timeout has passed, while the slow call still runs.
+  // Answered once the acquire timeout has passed, well before the slow call (2 s) ends.
   const absl::Duration answered = absl::Now() - start;
   EXPECT_GE(answered, absl::Milliseconds(100));
-  EXPECT_LT(answered, absl::Milliseconds(600));
+  EXPECT_LT(answered, absl::Milliseconds(1200));
   EXPECT_TRUE(slow.get_future().get().ok());
 }
 
