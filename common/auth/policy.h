@@ -16,6 +16,13 @@ enum class Action {
   kReadInterest,
   kManageOrganisations,  // organisations and regions
   kReadOrganisations,
+  kReadApplicant,  // applicants and their pipeline
+  kStepApplicant,  // the pipeline's verbs
+  kReadFunnel,     // funnel reports
+  kRegisterHome,   // entering an approved home by hand
+  kReadHomes,      // the registry
+  kUpdateHome,     // the owner's profile and availability
+  kFindHomes,      // matching
 };
 
 // OK if `principal` may take `action`; PERMISSION_DENIED naming the action otherwise.

@@ -38,6 +38,8 @@ ABSL_FLAG(int, pool_max_waiting, 512, "calls allowed to wait for a connection at
 ABSL_FLAG(absl::Duration, statement_timeout, absl::Seconds(10), "per-statement timeout");
 ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(15),
           "on SIGTERM, how long in-flight calls may take before they are cancelled");
+ABSL_FLAG(absl::Duration, gauge_refresh, absl::Seconds(15),
+          "how often domain gauges are recounted from the database");
 ABSL_FLAG(bool, migrate, false, "apply the service's migrations and exit");
 ABSL_FLAG(bool, verify_audit, false, "verify the audit log's hash chains and exit");
 
@@ -85,6 +87,7 @@ absl::StatusOr<Config> ConfigFromFlags() {
   if (c.pool_max_waiting < 1) problems.push_back("--pool_max_waiting must be positive");
   c.statement_timeout = absl::GetFlag(FLAGS_statement_timeout);
   c.drain_timeout = absl::GetFlag(FLAGS_drain_timeout);
+  c.gauge_refresh = absl::GetFlag(FLAGS_gauge_refresh);
   c.migrate = absl::GetFlag(FLAGS_migrate);
   c.verify_audit = absl::GetFlag(FLAGS_verify_audit);
   if (!c.migrate && !c.verify_audit && c.jwt_public_keys.empty()) {

@@ -30,6 +30,7 @@ struct Config {
   int pool_max_waiting = 512;
   absl::Duration statement_timeout;
   absl::Duration drain_timeout;
+  absl::Duration gauge_refresh;
   bool migrate = false;
   bool verify_audit = false;
 };

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "absl/time/time.h"
 #include "common/util/clock.h"
 
 namespace fhv {
@@ -36,6 +37,8 @@ struct Runtime {
   const auth::TokenVerifier* verifier = nullptr;
   audit::GroupCommitter* audit = nullptr;
   const events::Router* router = nullptr;
+  // How often domain gauges are recounted from the database.
+  absl::Duration gauge_refresh = absl::Seconds(15);
 };
 
 }  // namespace fhv::server

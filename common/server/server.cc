@@ -211,7 +211,8 @@ int Main(int argc, char** argv, const ServiceSpec& spec) {
              .pool = &pool,
              .verifier = &*verifier,
              .audit = &audit_committer,
-             .router = &*router};
+             .router = &*router,
+             .gauge_refresh = config->gauge_refresh};
 
   std::shared_ptr<grpc::ChannelCredentials> peer_creds = grpc::InsecureChannelCredentials();
   if (!config->peer_ca.empty()) {

@@ -70,6 +70,7 @@ absl::StatusOr<ValidInterest> ValidateInterest(const v1::Interest& in, absl::Civ
   interest.clear_received_at();
   interest.clear_portal_submission_id();
   interest.clear_screening_score();
+  interest.clear_portal_answers();
 
   Violations v;
   if (interest.source() == v1::INTEREST_SOURCE_UNSPECIFIED) {
@@ -151,6 +152,55 @@ absl::StatusOr<ValidInterest> ValidateInterest(const v1::Interest& in, absl::Civ
   validation::CheckText(v, "interest.note", interest.note(), 4000, false);
   if (auto st = v.ToStatus(); !st.ok()) return st;
   return out;
+}
+
+absl::StatusOr<ValidInterest> ValidatePortalSubmission(const v1::PortalSubmission& in,
+                                                       absl::CivilDay today) {
+  v1::Interest interest;
+  interest.set_source(v1::INTEREST_SOURCE_PORTAL);
+  interest.set_campaign_id(in.campaign_id());
+  *interest.mutable_adults() = in.adults();
+  *interest.mutable_household_children() = in.household_children();
+  *interest.mutable_home() = in.home();
+  *interest.mutable_languages() = in.languages();
+  *interest.mutable_wanted_assignments() = in.wanted_assignments();
+  *interest.mutable_wanted_municipalities() = in.chosen_municipalities();
+
+  Violations v;
+  validation::CheckText(v, "submission.submission_id", in.submission_id(), 128, true);
+  if (in.screening_score() < 0 || in.screening_score() > 1000) {
+    v.Add("submission.screening_score", "must be 0..1000");
+  }
+  if (in.chosen_municipalities_size() == 0) {
+    v.Add("submission.chosen_municipalities", "must name at least one municipality");
+  }
+  if (in.answers_size() > 200) v.Add("submission.answers", "must hold at most 200 answers");
+  for (const auto& [question, answer] : in.answers()) {
+    if (question.empty() || question.size() > 64) {
+      v.Add("submission.answers", "question ids must be 1..64 characters");
+      break;
+    }
+    validation::CheckText(v, absl::StrCat("submission.answers[", question, "]"), answer, 4000,
+                          false);
+  }
+  auto valid = ValidateInterest(interest, today);
+  if (!valid.ok()) {
+    // The same checks, named as the portal names its fields.
+    for (const auto& fv : GetViolations(valid.status())) {
+      std::string field = fv.field;
+      if (field.rfind("interest.", 0) == 0) field = "submission." + field.substr(9);
+      const std::string wanted = "submission.wanted_municipalities";
+      if (field.rfind(wanted, 0) == 0) {
+        field = "submission.chosen_municipalities" + field.substr(wanted.size());
+      }
+      v.Add(field, fv.description);
+    }
+  }
+  if (auto st = v.ToStatus(); !st.ok()) return st;
+  valid->interest.set_portal_submission_id(in.submission_id());
+  valid->interest.set_screening_score(in.screening_score());
+  *valid->interest.mutable_portal_answers() = in.answers();
+  return valid;
 }
 
 }  // namespace fhv::recruitment

@@ -25,6 +25,12 @@ struct ValidInterest {
 // values themselves.
 absl::StatusOr<ValidInterest> ValidateInterest(const v1::Interest& in, absl::CivilDay today);
 
+// Checks a submission as the national portal delivers it and returns it as an interest
+// from source PORTAL with the portal's submission id, score and answers. INVALID_ARGUMENT
+// lists every violation under "submission." (the portal's field names).
+absl::StatusOr<ValidInterest> ValidatePortalSubmission(const v1::PortalSubmission& in,
+                                                       absl::CivilDay today);
+
 // The stored name of an enum value, e.g. "INTEREST_SOURCE_PORTAL".
 std::string SourceName(v1::InterestSource source);
 

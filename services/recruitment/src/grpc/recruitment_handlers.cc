@@ -11,6 +11,7 @@
 #include "fhv/recruitment/v1/events.pb.h"
 #include "services/recruitment/src/domain/interest.h"
 #include "services/recruitment/src/domain/organisation.h"
+#include "services/recruitment/src/grpc/convert.h"
 #include "services/recruitment/src/storage/interest_store.h"
 #include "services/recruitment/src/storage/organisation_store.h"
 
@@ -19,8 +20,10 @@ namespace {
 
 constexpr char kInterest[] = "interest";
 
-// INVALID_ARGUMENT naming each wanted municipality or region that is not known.
-absl::Status CheckPlacesExist(db::Connection& conn, const v1::Interest& interest) {
+// INVALID_ARGUMENT naming each wanted municipality (under `municipalities_field`) or
+// region that is not known.
+absl::Status CheckPlacesExist(db::Connection& conn, const v1::Interest& interest,
+                              const std::string& municipalities_field) {
   const std::vector<std::string> municipalities(interest.wanted_municipalities().begin(),
                                                 interest.wanted_municipalities().end());
   const std::vector<std::string> regions(interest.wanted_regions().begin(),
@@ -31,7 +34,7 @@ absl::Status CheckPlacesExist(db::Connection& conn, const v1::Interest& interest
   if (!unknown_r.ok()) return unknown_r.status();
   Violations v;
   for (int i : *unknown_m) {
-    v.Add(absl::StrCat("interest.wanted_municipalities[", i, "]"), "is not a known municipality");
+    v.Add(absl::StrCat(municipalities_field, "[", i, "]"), "is not a known municipality");
   }
   for (int i : *unknown_r) {
     v.Add(absl::StrCat("interest.wanted_regions[", i, "]"), "is not a known region");
@@ -39,26 +42,57 @@ absl::Status CheckPlacesExist(db::Connection& conn, const v1::Interest& interest
   return v.ToStatus();
 }
 
-// The last id of the previous page, from a token made for `filters`.
-absl::StatusOr<std::optional<std::string>> AfterId(const std::string& token,
-                                                   const std::string& filters) {
-  auto key = DecodePageToken(token, filters, 1);
-  if (!key.ok()) return key.status();
-  if (key->empty()) return std::optional<std::string>();
-  return std::optional<std::string>((*key)[0]);
-}
-
-absl::CivilDay Today(absl::Time now) {
-  // Dates of birth and the like are Swedish calendar dates.
-  static const absl::TimeZone* sweden = [] {
-    auto* tz = new absl::TimeZone;
-    if (!absl::LoadTimeZone("Europe/Stockholm", tz)) *tz = absl::FixedTimeZone(3600);
-    return tz;
-  }();
-  return absl::ToCivilDay(now, *sweden);
+// Registers a validated interest: its places must be known; audits it and announces a
+// new applicant.
+absl::StatusOr<RegisteredInterest> Register(server::CallContext& call, db::Connection& conn,
+                                            const ValidInterest& valid,
+                                            const std::string& municipalities_field) {
+  if (auto st = CheckPlacesExist(conn, valid.interest, municipalities_field); !st.ok()) return st;
+  auto registered = InterestStore::Register(conn, valid, call.principal(), call.now());
+  if (!registered.ok()) return registered.status();
+  call.Audit(kInterest, registered->interest.id());
+  call.Audit("applicant", registered->interest.applicant_id());
+  if (!registered->existing_applicant) {
+    v1::ApplicantRegisteredEvent event;
+    event.set_applicant_id(registered->interest.applicant_id());
+    event.set_interest_id(registered->interest.id());
+    *event.mutable_organisation() = registered->interest.receiving_organisation();
+    *event.mutable_wanted_assignments() = registered->interest.wanted_assignments();
+    call.Emit("applicant", registered->interest.applicant_id(), event);
+  }
+  return registered;
 }
 
 }  // namespace
+
+grpc::ServerUnaryReactor* RecruitmentHandlers::ImportPortalSubmission(
+    grpc::CallbackServerContext* ctx, const v1::ImportPortalSubmissionRequest* request,
+    v1::ImportPortalSubmissionResponse* response) {
+  return server::Serve(
+      rt_, ctx,
+      {.method = "ImportPortalSubmission",
+       .action = auth::Action::kSubmitInterest,
+       .kind = server::CallKind::kWrite},
+      *request, response,
+      [request, response](server::CallContext& call, db::Connection& conn) -> absl::Status {
+        auto valid = ValidatePortalSubmission(request->submission(), Today(call.now()));
+        if (!valid.ok()) return valid.status();
+        // Idempotent on the portal's id: a second import returns the first interest.
+        auto existing = InterestStore::FindPortal(conn, call.principal().org_id,
+                                                  request->submission().submission_id());
+        if (!existing.ok()) return existing.status();
+        if (*existing) {
+          call.Audit(kInterest, (*existing)->id());
+          *response->mutable_interest() = **std::move(existing);
+          return absl::OkStatus();
+        }
+        auto registered = Register(call, conn, *valid, "submission.chosen_municipalities");
+        if (!registered.ok()) return registered.status();
+        *response->mutable_interest() = std::move(registered->interest);
+        response->set_existing_applicant(registered->existing_applicant);
+        return absl::OkStatus();
+      });
+}
 
 grpc::ServerUnaryReactor* RecruitmentHandlers::SubmitInterest(
     grpc::CallbackServerContext* ctx, const v1::SubmitInterestRequest* request,
@@ -76,19 +110,8 @@ grpc::ServerUnaryReactor* RecruitmentHandlers::SubmitInterest(
         if (auto st = v.ToStatus(); !st.ok()) return st;
         auto valid = ValidateInterest(request->interest(), Today(call.now()));
         if (!valid.ok()) return valid.status();
-        if (auto st = CheckPlacesExist(conn, valid->interest); !st.ok()) return st;
-        auto registered = InterestStore::Register(conn, *valid, call.principal(), call.now());
+        auto registered = Register(call, conn, *valid, "interest.wanted_municipalities");
         if (!registered.ok()) return registered.status();
-        call.Audit(kInterest, registered->interest.id());
-        call.Audit("applicant", registered->interest.applicant_id());
-        if (!registered->existing_applicant) {
-          v1::ApplicantRegisteredEvent event;
-          event.set_applicant_id(registered->interest.applicant_id());
-          event.set_interest_id(registered->interest.id());
-          *event.mutable_organisation() = registered->interest.receiving_organisation();
-          *event.mutable_wanted_assignments() = registered->interest.wanted_assignments();
-          call.Emit("applicant", registered->interest.applicant_id(), event);
-        }
         *response->mutable_interest() = std::move(registered->interest);
         response->set_existing_applicant(registered->existing_applicant);
         return absl::OkStatus();
@@ -102,11 +125,7 @@ grpc::ServerUnaryReactor* RecruitmentHandlers::GetInterest(grpc::CallbackServerC
       rt_, ctx, {.method = "GetInterest", .action = auth::Action::kReadInterest}, *request,
       response,
       [request, response](server::CallContext& call, db::Connection& conn) -> absl::Status {
-        if (!IsUuid(request->id())) {
-          Violations v;
-          v.Add("id", "must be an interest id (a UUID)");
-          return v.ToStatus();
-        }
+        if (auto st = CheckUuid("id", request->id(), "an interest"); !st.ok()) return st;
         auto interest = InterestStore::Get(conn, request->id(), call.principal().org_id);
         if (!interest.ok()) return interest.status();
         call.Audit(kInterest, interest->id());

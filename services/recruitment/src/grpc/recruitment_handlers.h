@@ -5,12 +5,14 @@
 
 #include "common/server/call.h"
 #include "fhv/recruitment/v1/recruitment_service.grpc.pb.h"
+#include "services/recruitment/src/metrics/recruitment_metrics.h"
 
 namespace fhv::recruitment {
 
 class RecruitmentHandlers final : public v1::RecruitmentService::CallbackService {
  public:
-  explicit RecruitmentHandlers(server::Runtime& rt) : rt_(rt) {}
+  explicit RecruitmentHandlers(server::Runtime& rt)
+      : rt_(rt), metrics_(*rt.metrics, *rt.pool, rt.gauge_refresh) {}
 
   grpc::ServerUnaryReactor* SubmitInterest(grpc::CallbackServerContext* ctx,
                                            const v1::SubmitInterestRequest* request,
@@ -37,8 +39,55 @@ class RecruitmentHandlers final : public v1::RecruitmentService::CallbackService
                                         const v1::ListRegionsRequest* request,
                                         v1::ListRegionsResponse* response) override;
 
+  grpc::ServerUnaryReactor* ImportPortalSubmission(
+      grpc::CallbackServerContext* ctx, const v1::ImportPortalSubmissionRequest* request,
+      v1::ImportPortalSubmissionResponse* response) override;
+  grpc::ServerUnaryReactor* GetApplicant(grpc::CallbackServerContext* ctx,
+                                         const v1::GetApplicantRequest* request,
+                                         v1::GetApplicantResponse* response) override;
+  grpc::ServerUnaryReactor* ListApplicants(grpc::CallbackServerContext* ctx,
+                                           const v1::ListApplicantsRequest* request,
+                                           v1::ListApplicantsResponse* response) override;
+  grpc::ServerUnaryReactor* MarkApplicantContacted(
+      grpc::CallbackServerContext* ctx, const v1::MarkApplicantContactedRequest* request,
+      v1::MarkApplicantContactedResponse* response) override;
+  grpc::ServerUnaryReactor* RecordInfoMeeting(grpc::CallbackServerContext* ctx,
+                                              const v1::RecordInfoMeetingRequest* request,
+                                              v1::RecordInfoMeetingResponse* response) override;
+  grpc::ServerUnaryReactor* RecordApplication(grpc::CallbackServerContext* ctx,
+                                              const v1::RecordApplicationRequest* request,
+                                              v1::RecordApplicationResponse* response) override;
+  grpc::ServerUnaryReactor* StartApplicantInvestigation(
+      grpc::CallbackServerContext* ctx, const v1::StartApplicantInvestigationRequest* request,
+      v1::StartApplicantInvestigationResponse* response) override;
+  grpc::ServerUnaryReactor* WithdrawApplicant(grpc::CallbackServerContext* ctx,
+                                              const v1::WithdrawApplicantRequest* request,
+                                              v1::WithdrawApplicantResponse* response) override;
+  grpc::ServerUnaryReactor* GetFunnelReport(grpc::CallbackServerContext* ctx,
+                                            const v1::GetFunnelReportRequest* request,
+                                            v1::GetFunnelReportResponse* response) override;
+  grpc::ServerUnaryReactor* RegisterApprovedHome(
+      grpc::CallbackServerContext* ctx, const v1::RegisterApprovedHomeRequest* request,
+      v1::RegisterApprovedHomeResponse* response) override;
+  grpc::ServerUnaryReactor* GetHome(grpc::CallbackServerContext* ctx,
+                                    const v1::GetHomeRequest* request,
+                                    v1::GetHomeResponse* response) override;
+  grpc::ServerUnaryReactor* ListHomes(grpc::CallbackServerContext* ctx,
+                                      const v1::ListHomesRequest* request,
+                                      v1::ListHomesResponse* response) override;
+  grpc::ServerUnaryReactor* UpdateHomeProfile(grpc::CallbackServerContext* ctx,
+                                              const v1::UpdateHomeProfileRequest* request,
+                                              v1::UpdateHomeProfileResponse* response) override;
+  grpc::ServerUnaryReactor* SetHomeAvailability(grpc::CallbackServerContext* ctx,
+                                                const v1::SetHomeAvailabilityRequest* request,
+                                                v1::SetHomeAvailabilityResponse* response) override;
+  grpc::ServerUnaryReactor* FindCandidateHomes(grpc::CallbackServerContext* ctx,
+                                               const v1::FindCandidateHomesRequest* request,
+                                               v1::FindCandidateHomesResponse* response) override;
+
  private:
   server::Runtime& rt_;
+  RecruitmentMetrics metrics_;
 };
 
 }  // namespace fhv::recruitment

@@ -76,12 +76,29 @@ absl::StatusOr<RegisteredInterest> InterestStore::Register(db::Connection& conn,
     }
   }
   interest.set_applicant_id(applicant_id);
-  auto r =
-      conn.Exec(sql::kInsertInterest, {interest.id(), caller.org_id, org_kind, applicant_id, source,
-                                       interest.campaign_id(), now, db::Param(std::nullopt),
-                                       db::Param::Bytes(interest.SerializeAsString())});
-  if (!r.ok()) return r.status();
+  auto r = conn.Exec(sql::kInsertInterest, {interest.id(), caller.org_id, org_kind, applicant_id,
+                                            source, interest.campaign_id(), now,
+                                            db::Param::NullIfEmpty(interest.portal_submission_id()),
+                                            db::Param::Bytes(interest.SerializeAsString())});
+  if (!r.ok()) {
+    // A concurrent import of the same portal submission won: retry and find it.
+    if (r.status().code() == absl::StatusCode::kAlreadyExists &&
+        !interest.portal_submission_id().empty()) {
+      return db::StatusFromSqlState("40001", sql::kInsertInterest.name);
+    }
+    return r.status();
+  }
   return out;
+}
+
+absl::StatusOr<std::optional<v1::Interest>> InterestStore::FindPortal(
+    db::Connection& conn, const std::string& org_id, const std::string& submission_id) {
+  auto r = conn.Exec(sql::kFindPortalInterest, {org_id, submission_id});
+  if (!r.ok()) return r.status();
+  if (r->rows() == 0) return std::optional<v1::Interest>();
+  auto interest = ParseBody(*r, 0, 0);
+  if (!interest.ok()) return interest.status();
+  return std::optional<v1::Interest>(*std::move(interest));
 }
 
 absl::StatusOr<v1::Interest> InterestStore::Get(db::Connection& conn, const std::string& id,

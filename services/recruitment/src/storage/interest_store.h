@@ -39,6 +39,11 @@ class InterestStore {
                                                      const ValidInterest& valid,
                                                      const auth::Principal& caller, absl::Time now);
 
+  // The interest that `org_id` imported from portal submission `submission_id`, if any.
+  static absl::StatusOr<std::optional<v1::Interest>> FindPortal(db::Connection& conn,
+                                                                const std::string& org_id,
+                                                                const std::string& submission_id);
+
   // PERMISSION_DENIED unless the interest exists and belongs to `org_id` (the same answer
   // for both, so that a caller learns nothing about other organisations' records).
   static absl::StatusOr<v1::Interest> Get(db::Connection& conn, const std::string& id,

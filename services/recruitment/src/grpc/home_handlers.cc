@@ -1,0 +1,323 @@
+// RecruitmentHandlers: the registry of approved homes and matching.
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "common/util/ids.h"
+#include "common/util/paging.h"
+#include "common/util/status.h"
+#include "common/validation/request.h"
+#include "services/recruitment/src/domain/home.h"
+#include "services/recruitment/src/domain/matching.h"
+#include "services/recruitment/src/grpc/convert.h"
+#include "services/recruitment/src/grpc/recruitment_handlers.h"
+#include "services/recruitment/src/storage/applicant_store.h"
+#include "services/recruitment/src/storage/home_store.h"
+#include "services/recruitment/src/storage/organisation_store.h"
+
+namespace fhv::recruitment {
+namespace {
+
+constexpr char kHome[] = "home";
+
+// The home as `viewer` is shown it.
+v1::Home Shown(v1::Home home, const Viewer& viewer) {
+  home.set_availability(EffectiveAvailability(home));
+  return viewer.all ? home : ShownTo(std::move(home), viewer.org_id);
+}
+
+// INVALID_ARGUMENT naming each region of `home` that its owner does not belong to.
+absl::Status CheckRegions(db::Connection& conn, const v1::Home& home) {
+  if (home.shared_with_regions_size() == 0) return absl::OkStatus();
+  const std::vector<std::string> regions(home.shared_with_regions().begin(),
+                                         home.shared_with_regions().end());
+  auto outside = HomeStore::RegionsNotJoinedBy(conn, regions, home.owner().id());
+  if (!outside.ok()) return outside.status();
+  Violations v;
+  for (int i : *outside) {
+    v.Add(absl::StrCat("home.shared_with_regions[", i, "]"),
+          "is not a region the owner municipality belongs to");
+  }
+  return v.ToStatus();
+}
+
+absl::Status CheckIdAndEtag(const std::string& id, const std::string& etag,
+                            const std::string& id_field, const std::string& etag_field) {
+  Violations v;
+  if (!IsUuid(id)) v.Add(id_field, "must be a home id (a UUID)");
+  if (etag.empty()) v.Add(etag_field, "is required: the home's current etag");
+  return v.ToStatus();
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* RecruitmentHandlers::RegisterApprovedHome(
+    grpc::CallbackServerContext* ctx, const v1::RegisterApprovedHomeRequest* request,
+    v1::RegisterApprovedHomeResponse* response) {
+  return server::Serve(
+      rt_, ctx,
+      {.method = "RegisterApprovedHome",
+       .action = auth::Action::kRegisterHome,
+       .kind = server::CallKind::kWrite,
+       .request_id = request->request_id()},
+      *request, response,
+      [request, response](server::CallContext& call, db::Connection& conn) -> absl::Status {
+        Violations v;
+        validation::CheckRequestId(v, "request_id", request->request_id());
+        if (auto st = v.ToStatus(); !st.ok()) return st;
+        auto home = ValidateNewHome(request->home());
+        if (!home.ok()) return home.status();
+        const auth::Principal& caller = call.principal();
+        if (caller.org_kind != auth::OrgKind::kInternal && home->owner().id() != caller.org_id) {
+          return PermissionDenied("an organisation may register only its own homes");
+        }
+        Violations places;
+        auto owner = OrganisationStore::Get(conn, home->owner().id());
+        if (!owner.ok() || owner->ref().kind() != home->owner().kind()) {
+          places.Add("home.owner.id", "is not a known organisation of that kind");
+        }
+        auto unknown = OrganisationStore::UnknownMunicipalities(conn, {home->municipality()});
+        if (!unknown.ok()) return unknown.status();
+        if (!unknown->empty()) places.Add("home.municipality", "is not a known municipality");
+        if (auto st = places.ToStatus(); !st.ok()) return st;
+        if (auto st = CheckRegions(conn, *home); !st.ok()) return st;
+
+        home->set_id(NewUuid());
+        if (!home->applicant_id().empty()) {
+          // The hand entry stands in for the investigation's approval event.
+          auto approved = ApplicantStore::Step(conn,
+                                               {.id = home->applicant_id(),
+                                                .org_id = home->owner().id(),
+                                                .step = PipelineStep::kApprove,
+                                                .actor = caller.user},
+                                               call.now());
+          if (!approved.ok()) return approved.status();
+          call.Audit("applicant", approved->id());
+        }
+        auto stored = HomeStore::Upsert(conn, *home, Today(call.now()), call.now());
+        if (!stored.ok()) return stored.status();
+        call.Audit(kHome, stored->id());
+        *response->mutable_home() = Shown(*std::move(stored), Viewer::Of(caller));
+        return absl::OkStatus();
+      });
+}
+
+grpc::ServerUnaryReactor* RecruitmentHandlers::GetHome(grpc::CallbackServerContext* ctx,
+                                                       const v1::GetHomeRequest* request,
+                                                       v1::GetHomeResponse* response) {
+  return server::Serve(
+      rt_, ctx, {.method = "GetHome", .action = auth::Action::kReadHomes}, *request, response,
+      [request, response](server::CallContext& call, db::Connection& conn) -> absl::Status {
+        if (auto st = CheckUuid("id", request->id(), "a home"); !st.ok()) return st;
+        const Viewer viewer = Viewer::Of(call.principal());
+        auto home = HomeStore::Get(conn, request->id(), viewer);
+        if (!home.ok()) return home.status();
+        call.Audit(kHome, home->id());
+        *response->mutable_home() = Shown(*std::move(home), viewer);
+        return absl::OkStatus();
+      });
+}
+
+grpc::ServerUnaryReactor* RecruitmentHandlers::ListHomes(grpc::CallbackServerContext* ctx,
+                                                         const v1::ListHomesRequest* request,
+                                                         v1::ListHomesResponse* response) {
+  return server::Serve(
+      rt_, ctx, {.method = "ListHomes", .action = auth::Action::kReadHomes}, *request, response,
+      [request, response](server::CallContext& call, db::Connection& conn) -> absl::Status {
+        auto page_size = PageSize(request->page_size());
+        if (!page_size.ok()) return page_size.status();
+        Violations v;
+        if (!v1::Availability_IsValid(request->availability())) {
+          v.Add("availability", "is not an availability");
+        }
+        if (!fhv::common::v1::AssignmentKind_IsValid(request->kind())) {
+          v.Add("kind", "is not a kind of assignment");
+        }
+        if (auto st = v.ToStatus(); !st.ok()) return st;
+        const Viewer viewer = Viewer::Of(call.principal());
+        const std::string filters = absl::StrCat("homes|", viewer.org_id, "|",
+                                                 request->availability(), "|", request->kind());
+        auto after = AfterId(request->page_token(), filters);
+        if (!after.ok()) return after.status();
+        if (*after && !IsUuid(**after)) {
+          Violations bad;
+          bad.Add("page_token", "is malformed");
+          return bad.ToStatus();
+        }
+        auto homes = HomeStore::List(
+            conn, viewer, {.availability = request->availability(), .kind = request->kind()},
+            *page_size + 1, *after);
+        if (!homes.ok()) return homes.status();
+        const bool more = static_cast<int>(homes->size()) > *page_size;
+        if (more) homes->resize(*page_size);
+        for (auto& home : *homes) {
+          call.Audit(kHome, home.id());
+          *response->add_homes() = Shown(std::move(home), viewer);
+        }
+        if (more) {
+          response->set_next_page_token(
+              EncodePageToken(filters, {response->homes().rbegin()->id()}));
+        }
+        return absl::OkStatus();
+      });
+}
+
+grpc::ServerUnaryReactor* RecruitmentHandlers::UpdateHomeProfile(
+    grpc::CallbackServerContext* ctx, const v1::UpdateHomeProfileRequest* request,
+    v1::UpdateHomeProfileResponse* response) {
+  return server::Serve(
+      rt_, ctx,
+      {.method = "UpdateHomeProfile",
+       .action = auth::Action::kUpdateHome,
+       .kind = server::CallKind::kWrite},
+      *request, response,
+      [request, response](server::CallContext& call, db::Connection& conn) -> absl::Status {
+        const v1::Home& update = request->home();
+        if (auto st = CheckIdAndEtag(update.id(), update.etag(), "home.id", "home.etag");
+            !st.ok()) {
+          return st;
+        }
+        const Viewer viewer = Viewer::Of(call.principal());
+        if (auto st = HomeStore::LockForOwner(conn, update.id(), viewer.org_id, update.etag());
+            !st.ok()) {
+          return st;
+        }
+        auto stored = HomeStore::Get(conn, update.id(), viewer);
+        if (!stored.ok()) return stored.status();
+        auto changed = ApplyProfile(*stored, update);
+        if (!changed.ok()) return changed.status();
+        if (auto st = CheckRegions(conn, *changed); !st.ok()) return st;
+        if (auto st = HomeStore::UpdateProfile(conn, *changed, call.now()); !st.ok()) return st;
+        auto home = HomeStore::Get(conn, update.id(), viewer);
+        if (!home.ok()) return home.status();
+        call.Audit(kHome, home->id());
+        *response->mutable_home() = Shown(*std::move(home), viewer);
+        return absl::OkStatus();
+      });
+}
+
+grpc::ServerUnaryReactor* RecruitmentHandlers::SetHomeAvailability(
+    grpc::CallbackServerContext* ctx, const v1::SetHomeAvailabilityRequest* request,
+    v1::SetHomeAvailabilityResponse* response) {
+  return server::Serve(
+      rt_, ctx,
+      {.method = "SetHomeAvailability",
+       .action = auth::Action::kUpdateHome,
+       .kind = server::CallKind::kWrite},
+      *request, response,
+      [request, response](server::CallContext& call, db::Connection& conn) -> absl::Status {
+        if (auto st = CheckIdAndEtag(request->id(), request->etag(), "id", "etag"); !st.ok()) {
+          return st;
+        }
+        std::optional<absl::CivilDay> paused_until;
+        Violations v;
+        if (request->availability() == v1::AVAILABILITY_PAUSED) {
+          auto day = FromDate(request->paused_until(), "paused_until");
+          if (!day.ok()) {
+            v.Add("paused_until", "is required when PAUSED, and must be a date");
+          } else if (*day < Today(call.now())) {
+            v.Add("paused_until", "must not be in the past");
+          } else {
+            paused_until = *day;
+          }
+        } else if (request->availability() != v1::AVAILABILITY_AVAILABLE) {
+          v.Add("availability", "must be AVAILABLE or PAUSED (FULL follows from occupancy)");
+        }
+        if (auto st = v.ToStatus(); !st.ok()) return st;
+        const Viewer viewer = Viewer::Of(call.principal());
+        if (auto st = HomeStore::LockForOwner(conn, request->id(), viewer.org_id, request->etag());
+            !st.ok()) {
+          return st;
+        }
+        if (auto st = HomeStore::SetAvailability(conn, request->id(), request->availability(),
+                                                 paused_until, call.now());
+            !st.ok()) {
+          return st;
+        }
+        auto home = HomeStore::Get(conn, request->id(), viewer);
+        if (!home.ok()) return home.status();
+        call.Audit(kHome, home->id());
+        *response->mutable_home() = Shown(*std::move(home), viewer);
+        return absl::OkStatus();
+      });
+}
+
+grpc::ServerUnaryReactor* RecruitmentHandlers::FindCandidateHomes(
+    grpc::CallbackServerContext* ctx, const v1::FindCandidateHomesRequest* request,
+    v1::FindCandidateHomesResponse* response) {
+  return server::Serve(
+      rt_, ctx, {.method = "FindCandidateHomes", .action = auth::Action::kFindHomes}, *request,
+      response,
+      [this, request, response](server::CallContext& call, db::Connection& conn) -> absl::Status {
+        auto page_size = PageSize(request->page_size(), 20, 100);
+        if (!page_size.ok()) return page_size.status();
+        auto needs = ValidateNeeds(request->needs());
+        if (!needs.ok()) return needs.status();
+        auto municipality = OrganisationStore::Get(conn, needs->home_municipality);
+        if (!municipality.ok() ||
+            municipality->ref().kind() != fhv::common::v1::ORGANISATION_KIND_MUNICIPALITY) {
+          Violations v;
+          v.Add("needs.home_municipality", "is not a known municipality");
+          return v.ToStatus();
+        }
+        const Viewer viewer = Viewer::Of(call.principal());
+        // The token is bound to the asker and the exact needs (hashed, never readable).
+        const std::string filters =
+            absl::StrCat("match|", viewer.org_id, "|", request->needs().SerializeAsString());
+        auto key = DecodePageToken(request->page_token(), filters, 2);
+        if (!key.ok()) return key.status();
+        int after_score = 0;
+        if (!key->empty() && (!absl::SimpleAtoi((*key)[0], &after_score) || !IsUuid((*key)[1]))) {
+          Violations bad;
+          bad.Add("page_token", "is malformed");
+          return bad.ToStatus();
+        }
+
+        const absl::Time started = absl::Now();
+        auto facts = HomeStore::MatchFacts(conn, viewer, needs->kind);
+        if (!facts.ok()) return facts.status();
+        Origin origin{.name = municipality->name()};
+        if (municipality->has_location()) {
+          origin.location =
+              GeoPoint{municipality->location().latitude(), municipality->location().longitude()};
+        }
+        std::vector<Candidate> candidates;
+        candidates.reserve(facts->size());
+        for (const HomeFacts& f : *facts) candidates.push_back(Evaluate(f, *needs, origin));
+        candidates = Rank(std::move(candidates));
+        metrics_.matching_seconds().Observe(absl::ToDoubleSeconds(absl::Now() - started));
+
+        // Resume after the previous page's last (score, id) in rank order.
+        auto begin = candidates.begin();
+        if (!key->empty()) {
+          const std::string& after_id = (*key)[1];
+          begin = std::find_if(candidates.begin(), candidates.end(), [&](const Candidate& c) {
+            return c.score < after_score || (c.score == after_score && c.home_id > after_id);
+          });
+        }
+        const auto end =
+            candidates.end() - begin > *page_size ? begin + *page_size : candidates.end();
+        std::vector<std::string> ids;
+        for (auto it = begin; it != end; ++it) ids.push_back(it->home_id);
+        auto homes = HomeStore::GetMany(conn, ids, viewer);
+        if (!homes.ok()) return homes.status();
+        std::map<std::string, v1::Home*> by_id;
+        for (auto& h : *homes) by_id[h.id()] = &h;
+        for (auto it = begin; it != end; ++it) {
+          auto found = by_id.find(it->home_id);
+          if (found == by_id.end()) continue;  // gone since the facts were read
+          auto* out = response->add_candidates();
+          call.Audit(kHome, it->home_id);
+          *out->mutable_home() = Shown(std::move(*found->second), viewer);
+          out->set_score(it->score);
+          for (auto& c : it->criteria) *out->add_criteria() = std::move(c);
+        }
+        if (end != candidates.end() && end != begin) {
+          const Candidate& last = *(end - 1);
+          response->set_next_page_token(
+              EncodePageToken(filters, {std::to_string(last.score), last.home_id}));
+        }
+        return absl::OkStatus();
+      });
+}
+
+}  // namespace fhv::recruitment
