@@ -241,6 +241,58 @@ TEST_F(RegistryE2E, BadHomesAreRefusedAndNothingIsWritten) {
   EXPECT_EQ(Count("SELECT count(*) FROM recruitment.home_region"), 0);
 }
 
+TEST_F(RegistryE2E, RegisteringAnApplicantsHomeApprovesItOnceEvenWhenRetried) {
+  auto submitted = Submit(SampleInterest(MakePersonnummer("19800101", 7)), NewUuid(), token_);
+  ASSERT_TRUE(submitted.ok()) << submitted.status();
+  const std::string applicant_id = submitted->interest().applicant_id();
+  v1::RegisterApprovedHomeRequest req;
+  req.set_request_id("register-1");
+  *req.mutable_home() = NewHome("2418", "2418");
+  req.mutable_home()->set_applicant_id(applicant_id);
+  // Not yet investigated: refused, nothing written.
+  auto early = Call(&Stub::RegisterApprovedHome, req, admin_);
+  ASSERT_EQ(early.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(GetErrorMetadata(early.status())["state"], "APPLICANT_STATE_NEW");
+  EXPECT_EQ(Count("SELECT count(*) FROM recruitment.home"), 0);
+
+  std::string etag = "1";
+  auto step = [&](auto method, auto request) {
+    request.set_id(applicant_id);
+    request.set_etag(etag);
+    auto r = Call(method, request, token_);
+    ASSERT_TRUE(r.ok()) << r.status();
+    etag = r->applicant().etag();
+  };
+  step(&Stub::MarkApplicantContacted, v1::MarkApplicantContactedRequest());
+  v1::RecordInfoMeetingRequest meeting;
+  meeting.mutable_held_on()->set_year(2026);
+  meeting.mutable_held_on()->set_month(2);
+  meeting.mutable_held_on()->set_day(3);
+  step(&Stub::RecordInfoMeeting, meeting);
+  v1::RecordApplicationRequest application;
+  application.add_assignments(kFamiljehem);
+  step(&Stub::RecordApplication, application);
+  step(&Stub::StartApplicantInvestigation, v1::StartApplicantInvestigationRequest());
+
+  req.set_request_id("register-2");
+  auto first = Call(&Stub::RegisterApprovedHome, req, admin_);
+  ASSERT_TRUE(first.ok()) << first.status();
+  auto retry = Call(&Stub::RegisterApprovedHome, req, admin_);
+  ASSERT_TRUE(retry.ok()) << retry.status();
+  EXPECT_EQ(retry->home().id(), first->home().id());
+  EXPECT_EQ(first->home().applicant_id(), applicant_id);
+  EXPECT_EQ(Count("SELECT count(*) FROM recruitment.home"), 1);
+  v1::GetApplicantRequest get;
+  get.set_id(applicant_id);
+  auto applicant = Call(&Stub::GetApplicant, get, token_);
+  ASSERT_TRUE(applicant.ok());
+  EXPECT_EQ(applicant->applicant().state(), v1::APPLICANT_STATE_APPROVED);
+  // The same request id for another home is a mistake, not a retry.
+  req.mutable_home()->set_max_children(1);
+  EXPECT_EQ(Call(&Stub::RegisterApprovedHome, req, admin_).status().code(),
+            absl::StatusCode::kAlreadyExists);
+}
+
 TEST_F(RegistryE2E, OwnerChangesProfileAndAvailabilityWithEtag) {
   const v1::Home home = Register(NewHome("2418", "2418"));
   v1::UpdateHomeProfileRequest update;

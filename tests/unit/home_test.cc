@@ -50,6 +50,16 @@ TEST(Home, AValidHomeIsAvailableAndLosesOutputOnlyFields) {
   EXPECT_EQ(got->availability(), v1::AVAILABILITY_AVAILABLE);
 }
 
+TEST(Home, PositionsAreKeptCoarse) {
+  v1::Home in = ValidHome();
+  in.mutable_location()->set_latitude(65.18234);
+  in.mutable_location()->set_longitude(18.73861);
+  auto got = ValidateNewHome(in);
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_DOUBLE_EQ(got->location().latitude(), 65.18);
+  EXPECT_DOUBLE_EQ(got->location().longitude(), 18.74);
+}
+
 TEST(Home, BadHomeNamesEveryField) {
   v1::Home in = ValidHome();
   in.mutable_owner()->set_kind(fhv::common::v1::ORGANISATION_KIND_UNSPECIFIED);

@@ -1,5 +1,6 @@
 #include "services/recruitment/src/domain/home.h"
 
+#include <cmath>
 #include <set>
 
 #include "absl/strings/str_cat.h"
@@ -77,6 +78,13 @@ void CheckProfile(Violations& v, const v1::Home& h) {
   }
 }
 
+// Positions are kept coarse (two decimals, about 1 km), never a doorstep.
+void Coarsen(v1::Home& h) {
+  if (!h.has_location()) return;
+  h.mutable_location()->set_latitude(std::round(h.location().latitude() * 100) / 100);
+  h.mutable_location()->set_longitude(std::round(h.location().longitude() * 100) / 100);
+}
+
 }  // namespace
 
 absl::StatusOr<v1::Home> ValidateNewHome(const v1::Home& in) {
@@ -141,6 +149,7 @@ absl::StatusOr<v1::Home> ValidateNewHome(const v1::Home& in) {
   }
   CheckProfile(v, h);
   if (auto st = v.ToStatus(); !st.ok()) return st;
+  Coarsen(h);
   return h;
 }
 
@@ -163,6 +172,7 @@ absl::StatusOr<v1::Home> ApplyProfile(const v1::Home& stored, const v1::Home& up
   Violations v;
   CheckProfile(v, h);
   if (auto st = v.ToStatus(); !st.ok()) return st;
+  Coarsen(h);
   return h;
 }
 

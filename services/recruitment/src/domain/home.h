@@ -14,7 +14,7 @@ namespace v1 = ::fhv::recruitment::v1;
 
 // Checks a home as an admin registers it (approval scope, owner, profile) and returns
 // it with output-only fields cleared and availability AVAILABLE unless PAUSED was
-// given. INVALID_ARGUMENT lists every violation under "home.". The existence of the
+// given, and its position rounded to two decimals. INVALID_ARGUMENT lists every violation under "home.". The existence of the
 // owner, the municipality and the regions is checked against storage by the caller.
 absl::StatusOr<v1::Home> ValidateNewHome(const v1::Home& in);
 
