@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/util/ids.h"
 #include "fhv/common/v1/events.grpc.pb.h"
+#include "fhv/investigation/v1/events.pb.h"
 #include "fhv/placement/v1/events.pb.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "tests/e2e/recruitment_fixture.h"
@@ -147,14 +148,19 @@ class RegistryE2E : public RecruitmentFixture {
 
   absl::Status Deliver(const google::protobuf::Message& payload, const std::string& event_id,
                        const std::string& placement_id) {
+    return Deliver(payload, event_id, "placement", placement_id);
+  }
+
+  absl::Status Deliver(const google::protobuf::Message& payload, const std::string& event_id,
+                       const std::string& aggregate_type, const std::string& aggregate_id) {
     auto channel = grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials());
     auto sink = fhv::common::v1::EventSinkService::NewStub(channel);
     fhv::common::v1::DeliverEventRequest req;
     auto* e = req.mutable_event();
     e->set_event_id(event_id);
-    e->set_source("placement");
-    e->set_aggregate_type("placement");
-    e->set_aggregate_id(placement_id);
+    e->set_source(aggregate_type == "placement" ? "placement" : "investigation");
+    e->set_aggregate_type(aggregate_type);
+    e->set_aggregate_id(aggregate_id);
     e->mutable_payload()->PackFrom(payload);
     fhv::common::v1::DeliverEventResponse resp;
     return FromGrpcStatus(sink->DeliverEvent(Ctx(keys_.Mint(Service())).get(), req, &resp));
@@ -468,6 +474,100 @@ TEST_F(RegistryE2E, FindCandidateHomesRanksExplainsAndPages) {
   EXPECT_GE(Count("SELECT count(*) FROM recruitment.audit_log WHERE resource_type = 'home' "
                   "AND action = 'recruitment.FindCandidateHomes'"),
             3 + 3 + 3 + 1);
+}
+
+TEST_F(RegistryE2E, InvestigationEventsMoveTheApplicantAndTheRegistry) {
+  namespace inv = ::fhv::investigation::v1;
+  auto approved_applicant =
+      Submit(SampleInterest(MakePersonnummer("19800101", 60)), NewUuid(), token_);
+  auto rejected_applicant =
+      Submit(SampleInterest(MakePersonnummer("19800101", 61)), NewUuid(), token_);
+  ASSERT_TRUE(approved_applicant.ok() && rejected_applicant.ok());
+  const std::string a = approved_applicant->interest().applicant_id();
+  const std::string r = rejected_applicant->interest().applicant_id();
+  auto state = [&](const std::string& id) {
+    v1::GetApplicantRequest req;
+    req.set_id(id);
+    auto got = Call(&Stub::GetApplicant, req, token_);
+    return got.ok() ? got->applicant().state() : v1::APPLICANT_STATE_UNSPECIFIED;
+  };
+
+  inv::InvestigationOpenedEvent opened;
+  opened.set_kind(inv::INVESTIGATION_KIND_INITIAL);
+  opened.set_applicant_id(a);
+  ASSERT_TRUE(Deliver(opened, NewUuid(), "applicant", a).ok());
+  EXPECT_EQ(state(a), v1::APPLICANT_STATE_IN_INVESTIGATION);
+
+  inv::HomeApprovedEvent approved;
+  const std::string home_id = NewUuid();
+  approved.set_home_id(home_id);
+  approved.set_applicant_id(a);
+  approved.mutable_approving_organisation()->set_id("2418");
+  approved.mutable_approving_organisation()->set_kind(
+      fhv::common::v1::ORGANISATION_KIND_MUNICIPALITY);
+  auto* scope = approved.mutable_scope();
+  scope->add_assignment_kinds(kFamiljehem);
+  scope->set_max_children(1);
+  scope->set_min_age_years(0);
+  scope->set_max_age_years(12);
+  scope->set_support_tier(inv::HOME_SUPPORT_TIER_MUNICIPAL);
+  approved.mutable_decision_date()->set_year(2026);
+  approved.mutable_decision_date()->set_month(11);
+  approved.mutable_decision_date()->set_day(20);
+  auto* profile = approved.mutable_profile();
+  profile->set_display_name("Familjen Berg, Malå");
+  profile->set_location_municipality_id("2418");
+  profile->add_languages("sv");
+  profile->add_shared_with_region_ids("familjehemsgruppen");
+  profile->add_adults()->mutable_name()->set_given_name("Eva");
+  profile->mutable_adults(0)->mutable_name()->set_family_name("Berg");
+  auto* training = profile->add_completed_trainings();
+  training->set_program(inv::TRAINING_PROGRAM_PRIDE);
+  training->mutable_completed_date()->set_year(2026);
+  training->mutable_completed_date()->set_month(5);
+  training->mutable_completed_date()->set_day(4);
+  ASSERT_TRUE(Deliver(approved, NewUuid(), "applicant", a).ok());
+  ASSERT_TRUE(Deliver(approved, NewUuid(), "applicant", a).ok());  // late duplicate, new id
+  EXPECT_EQ(state(a), v1::APPLICANT_STATE_APPROVED);
+  EXPECT_EQ(Count("SELECT count(*) FROM recruitment.home"), 1);
+  auto home = GetHome(home_id, "2421");  // shared with the region
+  ASSERT_TRUE(home.ok()) << home.status();
+  EXPECT_EQ(home->display_name(), "Familjen Berg, Malå");
+  EXPECT_EQ(home->trainings(0).name(), "PRIDE");
+  EXPECT_EQ(home->approved_on().day(), 20);
+  auto found = Find(Needs(8), "2421");
+  ASSERT_TRUE(found.ok());
+  ASSERT_EQ(found->candidates_size(), 1);
+  EXPECT_EQ(found->candidates(0).home().id(), home_id);
+
+  // A follow-up narrows the ages; a revocation takes the home out of matching.
+  inv::HomeApprovalUpdatedEvent updated;
+  updated.set_home_id(home_id);
+  updated.set_applicant_id(a);
+  *updated.mutable_approving_organisation() = approved.approving_organisation();
+  *updated.mutable_scope() = approved.scope();
+  updated.mutable_scope()->set_max_age_years(6);
+  *updated.mutable_profile() = approved.profile();
+  *updated.mutable_decision_date() = approved.decision_date();
+  ASSERT_TRUE(Deliver(updated, NewUuid(), "applicant", a).ok());
+  EXPECT_EQ(GetHome(home_id, "2418")->max_age(), 6);
+  EXPECT_EQ(Find(Needs(8), "2418")->candidates_size(), 0);
+  EXPECT_EQ(Find(Needs(5), "2418")->candidates_size(), 1);
+  inv::HomeApprovalRevokedEvent revoked;
+  revoked.set_home_id(home_id);
+  revoked.set_applicant_id(a);
+  ASSERT_TRUE(Deliver(revoked, NewUuid(), "applicant", a).ok());
+  EXPECT_EQ(Find(Needs(5), "2418")->candidates_size(), 0);
+  EXPECT_TRUE(GetHome(home_id, "2418").ok());  // still on record
+
+  inv::HomeRejectedEvent rejected;
+  rejected.set_applicant_id(r);
+  ASSERT_TRUE(Deliver(rejected, NewUuid(), "applicant", r).ok());
+  EXPECT_EQ(state(r), v1::APPLICANT_STATE_REJECTED);
+  // A late "opened" after the decision changes nothing.
+  opened.set_applicant_id(r);
+  ASSERT_TRUE(Deliver(opened, NewUuid(), "applicant", r).ok());
+  EXPECT_EQ(state(r), v1::APPLICANT_STATE_REJECTED);
 }
 
 TEST_F(RegistryE2E, FindCandidateHomesRefusesBadNeeds) {

@@ -303,5 +303,25 @@ TEST(FunnelTest, FractionalDaysKeepSubSecondPrecision) {
   EXPECT_THAT(Medians(rows[0]), ElementsAre(Pair(kNewToContacted, DoubleEq(43200.5 / 86400.0))));
 }
 
+TEST(Pipeline, EventsRecordDecisionsWithoutRefusingAndChangeNothingTwice) {
+  for (v1::ApplicantState from : kOpenStates) {
+    const v1::ApplicantState started = StateAfterEvent(from, PipelineStep::kStartInvestigation);
+    EXPECT_EQ(started, from == v1::APPLICANT_STATE_IN_INVESTIGATION
+                           ? v1::APPLICANT_STATE_UNSPECIFIED
+                           : v1::APPLICANT_STATE_IN_INVESTIGATION)
+        << v1::ApplicantState_Name(from);
+    EXPECT_EQ(StateAfterEvent(from, PipelineStep::kApprove), v1::APPLICANT_STATE_APPROVED);
+    EXPECT_EQ(StateAfterEvent(from, PipelineStep::kReject), v1::APPLICANT_STATE_REJECTED);
+    EXPECT_EQ(StateAfterEvent(from, PipelineStep::kWithdraw), v1::APPLICANT_STATE_WITHDRAWN);
+    EXPECT_EQ(StateAfterEvent(from, PipelineStep::kContact), v1::APPLICANT_STATE_UNSPECIFIED);
+  }
+  for (v1::ApplicantState closed : {v1::APPLICANT_STATE_APPROVED, v1::APPLICANT_STATE_REJECTED,
+                                    v1::APPLICANT_STATE_WITHDRAWN}) {
+    for (PipelineStep step : kAllSteps) {
+      EXPECT_EQ(StateAfterEvent(closed, step), v1::APPLICANT_STATE_UNSPECIFIED);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace fhv::recruitment

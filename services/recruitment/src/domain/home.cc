@@ -42,6 +42,7 @@ void CheckProfile(Violations& v, const v1::Home& h) {
   CheckTags(v, "home.languages", h.languages(), 3);
   CheckTags(v, "home.cultural_competence", h.cultural_competence(), 64);
   CheckTags(v, "home.experience_tags", h.experience_tags(), 64);
+  validation::CheckText(v, "home.display_name", h.display_name(), 200, false);
   if (h.rooms_for_children() < 0 || h.rooms_for_children() > 20) {
     v.Add("home.rooms_for_children", "must be 0..20");
   }
@@ -162,6 +163,7 @@ absl::StatusOr<v1::Home> ApplyProfile(const v1::Home& stored, const v1::Home& up
   *h.mutable_trainings() = update.trainings();
   *h.mutable_shared_with_regions() = update.shared_with_regions();
   h.set_family_composition(update.family_composition());
+  h.set_display_name(update.display_name());
   *h.mutable_address() = update.address();
   h.set_protected_address(update.protected_address());
   if (update.has_location()) {
@@ -174,6 +176,67 @@ absl::StatusOr<v1::Home> ApplyProfile(const v1::Home& stored, const v1::Home& up
   if (auto st = v.ToStatus(); !st.ok()) return st;
   Coarsen(h);
   return h;
+}
+
+absl::StatusOr<v1::Home> HomeFromApproval(const std::string& home_id,
+                                          const std::string& applicant_id,
+                                          const fhv::common::v1::OrganisationRef& owner,
+                                          const fhv::investigation::v1::ApprovalScope& scope,
+                                          const fhv::investigation::v1::HomeProfile& profile) {
+  namespace inv = ::fhv::investigation::v1;
+  v1::Home h;
+  h.set_applicant_id(applicant_id);
+  *h.mutable_owner() = owner;
+  *h.mutable_approved_kinds() = scope.assignment_kinds();
+  h.set_max_children(scope.max_children());
+  h.set_min_age(scope.min_age_years());
+  h.set_max_age(scope.max_age_years());
+  switch (scope.support_tier()) {
+    case inv::HOME_SUPPORT_TIER_MUNICIPAL:
+      h.set_support_tier(v1::SUPPORT_TIER_MUNICIPAL);
+      break;
+    case inv::HOME_SUPPORT_TIER_AGENCY_SUPPORTED:
+      h.set_support_tier(v1::SUPPORT_TIER_AGENCY);
+      break;
+    case inv::HOME_SUPPORT_TIER_INTENSIVELY_REINFORCED:
+      h.set_support_tier(v1::SUPPORT_TIER_INTENSIVELY_REINFORCED);
+      break;
+    default:
+      break;  // refused by validation below
+  }
+  h.set_display_name(profile.display_name());
+  h.set_family_composition(profile.family_composition());
+  *h.mutable_languages() = profile.languages();
+  *h.mutable_cultural_competence() = profile.cultural_competences();
+  *h.mutable_experience_tags() = profile.experience_tags();
+  h.set_rooms_for_children(profile.rooms_for_placed_children());
+  h.set_municipality(profile.location_municipality_id());
+  if (profile.has_coarse_location()) {
+    h.mutable_location()->set_latitude(profile.coarse_location().latitude());
+    h.mutable_location()->set_longitude(profile.coarse_location().longitude());
+  }
+  *h.mutable_address() = profile.address();
+  h.set_protected_address(profile.address_protected());
+  *h.mutable_shared_with_regions() = profile.shared_with_region_ids();
+  for (const auto& adult : profile.adults()) *h.add_adults() = adult.name();
+  for (const auto& t : profile.completed_trainings()) {
+    auto* training = h.add_trainings();
+    switch (t.program()) {
+      case inv::TRAINING_PROGRAM_PRIDE:
+        training->set_name("PRIDE");
+        break;
+      case inv::TRAINING_PROGRAM_ETT_HEM_ATT_VAXA_I:
+        training->set_name("Ett hem att växa i");
+        break;
+      default:
+        training->set_name(t.program_name());
+    }
+    *training->mutable_completed_on() = t.completed_date();
+  }
+  auto valid = ValidateNewHome(h);
+  if (!valid.ok()) return valid.status();
+  valid->set_id(home_id);
+  return valid;
 }
 
 v1::Home ShownTo(v1::Home home, const std::string& viewer_org) {

@@ -124,6 +124,23 @@ absl::StatusOr<v1::ApplicantState> NextState(v1::ApplicantState from, PipelineSt
                     {{"state", state}});
 }
 
+v1::ApplicantState StateAfterEvent(v1::ApplicantState from, PipelineStep step) {
+  if (!IsOpen(from)) return v1::APPLICANT_STATE_UNSPECIFIED;
+  switch (step) {
+    case PipelineStep::kStartInvestigation:
+      return from == v1::APPLICANT_STATE_IN_INVESTIGATION ? v1::APPLICANT_STATE_UNSPECIFIED
+                                                          : v1::APPLICANT_STATE_IN_INVESTIGATION;
+    case PipelineStep::kApprove:
+      return v1::APPLICANT_STATE_APPROVED;
+    case PipelineStep::kReject:
+      return v1::APPLICANT_STATE_REJECTED;
+    case PipelineStep::kWithdraw:
+      return v1::APPLICANT_STATE_WITHDRAWN;
+    default:
+      return v1::APPLICANT_STATE_UNSPECIFIED;
+  }
+}
+
 std::vector<v1::FunnelRow> Funnel(const std::vector<FunnelInput>& applicants) {
   // Keyed by (source, campaign_id) so that iteration gives the row order.
   std::map<std::pair<int, std::string>, Group> groups;

@@ -30,6 +30,14 @@ enum class PipelineStep {
 // metadata {"state": <the enum name of `from`>}.
 absl::StatusOr<v1::ApplicantState> NextState(v1::ApplicantState from, PipelineStep step);
 
+// The state an investigation event moves the applicant to, or UNSPECIFIED for no change.
+// Events record decisions made in the investigation service, so they are not refused:
+// kStartInvestigation moves any open state before IN_INVESTIGATION there; kApprove,
+// kReject and kWithdraw close any open state. A terminal state, or the state already
+// reached, is left as it is (a repeated or late event changes nothing). Other steps
+// give UNSPECIFIED.
+v1::ApplicantState StateAfterEvent(v1::ApplicantState from, PipelineStep step);
+
 // True for the open states NEW..IN_INVESTIGATION; false for the terminal states
 // APPROVED, REJECTED, WITHDRAWN and for UNSPECIFIED.
 bool IsOpen(v1::ApplicantState state);

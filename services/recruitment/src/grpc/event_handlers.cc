@@ -1,8 +1,11 @@
 #include "services/recruitment/src/grpc/event_handlers.h"
 
 #include "common/util/status.h"
+#include "fhv/investigation/v1/events.pb.h"
 #include "fhv/placement/v1/events.pb.h"
+#include "services/recruitment/src/domain/home.h"
 #include "services/recruitment/src/grpc/convert.h"
+#include "services/recruitment/src/storage/applicant_store.h"
 #include "services/recruitment/src/storage/home_store.h"
 
 namespace fhv::recruitment {
@@ -17,9 +20,89 @@ absl::StatusOr<Event> Unpack(const fhv::common::v1::EventEnvelope& envelope) {
   return event;
 }
 
+using Handler = events::EventSink::Handler;
+namespace inv = ::fhv::investigation::v1;
+
+// A handler for events of type `Event` that `apply` applies.
+template <typename Event>
+Handler On(std::function<absl::Status(server::CallContext&, db::Connection&, const Event&)> apply) {
+  return [apply](server::CallContext& call, db::Connection& conn,
+                 const fhv::common::v1::EventEnvelope& envelope) -> absl::Status {
+    auto event = Unpack<Event>(envelope);
+    if (!event.ok()) return event.status();
+    return apply(call, conn, *event);
+  };
+}
+
+// Enters or replaces the home of an approval.
+absl::Status UpsertApproved(server::CallContext& call, db::Connection& conn,
+                            const std::string& home_id, const std::string& applicant_id,
+                            const fhv::common::v1::OrganisationRef& owner,
+                            const inv::ApprovalScope& scope, const inv::HomeProfile& profile,
+                            const fhv::common::v1::Date& decision_date) {
+  auto home = HomeFromApproval(home_id, applicant_id, owner, scope, profile);
+  if (!home.ok()) return home.status();
+  auto decided = FromDate(decision_date, "decision_date");
+  if (!decided.ok()) return decided.status();
+  call.Audit("home", home_id);
+  return HomeStore::Upsert(conn, *home, *decided, call.now()).status();
+}
+
+constexpr char kInvestigationActor[] = "service:investigation";
+
 }  // namespace
 
 void RegisterEventHandlers(server::Runtime&, events::EventSink& sink) {
+  sink.On("fhv.investigation.v1.InvestigationOpenedEvent",
+          On<inv::InvestigationOpenedEvent>([](server::CallContext& call, db::Connection& conn,
+                                               const inv::InvestigationOpenedEvent& e) {
+            if (e.kind() != inv::INVESTIGATION_KIND_INITIAL) return absl::OkStatus();
+            return ApplicantStore::RecordEvent(conn, e.applicant_id(),
+                                               PipelineStep::kStartInvestigation,
+                                               kInvestigationActor, call.now());
+          }));
+  sink.On(
+      "fhv.investigation.v1.HomeApprovedEvent",
+      On<inv::HomeApprovedEvent>([](server::CallContext& call, db::Connection& conn,
+                                    const inv::HomeApprovedEvent& e) -> absl::Status {
+        if (auto st = ApplicantStore::RecordEvent(conn, e.applicant_id(), PipelineStep::kApprove,
+                                                  kInvestigationActor, call.now());
+            !st.ok()) {
+          return st;
+        }
+        return UpsertApproved(call, conn, e.home_id(), e.applicant_id(), e.approving_organisation(),
+                              e.scope(), e.profile(), e.decision_date());
+      }));
+  sink.On("fhv.investigation.v1.HomeApprovalUpdatedEvent",
+          On<inv::HomeApprovalUpdatedEvent>([](server::CallContext& call, db::Connection& conn,
+                                               const inv::HomeApprovalUpdatedEvent& e) {
+            return UpsertApproved(call, conn, e.home_id(), e.applicant_id(),
+                                  e.approving_organisation(), e.scope(), e.profile(),
+                                  e.decision_date());
+          }));
+  sink.On("fhv.investigation.v1.HomeApprovalRevokedEvent",
+          On<inv::HomeApprovalRevokedEvent>([](server::CallContext& call, db::Connection& conn,
+                                               const inv::HomeApprovalRevokedEvent& e) {
+            call.Audit("home", e.home_id());
+            return HomeStore::Revoke(conn, e.home_id(), call.now());
+          }));
+  sink.On("fhv.investigation.v1.HomeRejectedEvent",
+          On<inv::HomeRejectedEvent>(
+              [](server::CallContext& call, db::Connection& conn, const inv::HomeRejectedEvent& e) {
+                return ApplicantStore::RecordEvent(conn, e.applicant_id(), PipelineStep::kReject,
+                                                   kInvestigationActor, call.now());
+              }));
+  sink.On(
+      "fhv.investigation.v1.InvestigationDiscontinuedEvent",
+      On<inv::InvestigationDiscontinuedEvent>([](server::CallContext& call, db::Connection& conn,
+                                                 const inv::InvestigationDiscontinuedEvent& e) {
+        if (e.kind() != inv::INVESTIGATION_KIND_INITIAL ||
+            e.reason() != inv::DISCONTINUATION_REASON_APPLICANT_WITHDREW) {
+          return absl::OkStatus();
+        }
+        return ApplicantStore::RecordEvent(conn, e.applicant_id(), PipelineStep::kWithdraw,
+                                           kInvestigationActor, call.now());
+      }));
   sink.On("fhv.placement.v1.PlacementStartedEvent",
           [](server::CallContext& call, db::Connection& conn,
              const fhv::common::v1::EventEnvelope& envelope) -> absl::Status {

@@ -127,23 +127,13 @@ absl::StatusOr<ApplicantPage> ApplicantStore::List(
   return page;
 }
 
-absl::StatusOr<v1::Applicant> ApplicantStore::Step(db::Connection& conn, const StepRequest& request,
-                                                   absl::Time now) {
-  auto current =
-      conn.Exec(sql::kLockApplicant, {request.id, db::Param::NullIfEmpty(request.org_id)});
-  if (!current.ok()) return current.status();
-  if (current->rows() == 0) {
-    return PermissionDenied("the applicant does not exist or is not the caller's");
-  }
-  if (!request.etag.empty() && request.etag != current->Text(0, 1)) {
-    return Error(absl::StatusCode::kAborted, "ETAG_MISMATCH",
-                 "the applicant has changed since it was read; read it again");
-  }
-  v1::ApplicantState from = v1::APPLICANT_STATE_UNSPECIFIED;
-  (void)v1::ApplicantState_Parse(std::string(current->Text(0, 0)), &from);
-  auto to = NextState(from, request.step);
-  if (!to.ok()) return to.status();
-  const std::string state = v1::ApplicantState_Name(*to);
+namespace {
+
+// Moves a locked applicant to `to` with the step's details and its history row; a
+// terminal state frees the adults to apply again.
+absl::Status MoveTo(db::Connection& conn, const StepRequest& request, v1::ApplicantState to,
+                    absl::Time now) {
+  const std::string state = v1::ApplicantState_Name(to);
   if (auto r = conn.Exec(sql::kSetApplicantState, {request.id, state, now}); !r.ok()) {
     return r.status();
   }
@@ -160,12 +150,52 @@ absl::StatusOr<v1::Applicant> ApplicantStore::Step(db::Connection& conn, const S
                                        : db::Param::TextArray(request.applied_kinds)});
     if (!r.ok()) return r.status();
   }
-  if (!IsOpen(*to)) {
+  if (!IsOpen(to)) {
     if (auto r = conn.Exec(sql::kCloseApplicantPersons, {request.id}); !r.ok()) {
       return r.status();
     }
   }
+  return absl::OkStatus();
+}
+
+// The locked applicant's state and version; PERMISSION_DENIED if there is none.
+absl::StatusOr<std::pair<v1::ApplicantState, std::string>> Lock(db::Connection& conn,
+                                                                const std::string& id,
+                                                                const std::string& org_id) {
+  auto current = conn.Exec(sql::kLockApplicant, {id, db::Param::NullIfEmpty(org_id)});
+  if (!current.ok()) return current.status();
+  if (current->rows() == 0) {
+    return PermissionDenied("the applicant does not exist or is not the caller's");
+  }
+  v1::ApplicantState state = v1::APPLICANT_STATE_UNSPECIFIED;
+  (void)v1::ApplicantState_Parse(std::string(current->Text(0, 0)), &state);
+  return std::make_pair(state, std::string(current->Text(0, 1)));
+}
+
+}  // namespace
+
+absl::StatusOr<v1::Applicant> ApplicantStore::Step(db::Connection& conn, const StepRequest& request,
+                                                   absl::Time now) {
+  auto current = Lock(conn, request.id, request.org_id);
+  if (!current.ok()) return current.status();
+  if (!request.etag.empty() && request.etag != current->second) {
+    return Error(absl::StatusCode::kAborted, "ETAG_MISMATCH",
+                 "the applicant has changed since it was read; read it again");
+  }
+  auto to = NextState(current->first, request.step);
+  if (!to.ok()) return to.status();
+  if (auto st = MoveTo(conn, request, *to, now); !st.ok()) return st;
   return Get(conn, request.id, request.org_id);
+}
+
+absl::Status ApplicantStore::RecordEvent(db::Connection& conn, const std::string& id,
+                                         PipelineStep step, const std::string& actor,
+                                         absl::Time now) {
+  auto current = Lock(conn, id, "");
+  if (!current.ok()) return NotFound("applicant");
+  const v1::ApplicantState to = StateAfterEvent(current->first, step);
+  if (to == v1::APPLICANT_STATE_UNSPECIFIED) return absl::OkStatus();
+  return MoveTo(conn, {.id = id, .step = step, .actor = actor}, to, now);
 }
 
 absl::StatusOr<std::vector<FunnelInput>> ApplicantStore::FunnelInputs(

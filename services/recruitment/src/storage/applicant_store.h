@@ -57,6 +57,12 @@ class ApplicantStore {
   static absl::StatusOr<v1::Applicant> Step(db::Connection& conn, const StepRequest& request,
                                             absl::Time now);
 
+  // Records a step decided by an investigation event (see StateAfterEvent): no etag, any
+  // organisation, never refused for its state. NOT_FOUND for an unknown applicant. Call
+  // in a transaction.
+  static absl::Status RecordEvent(db::Connection& conn, const std::string& id, PipelineStep step,
+                                  const std::string& actor, absl::Time now);
+
   // The histories of the applicants of `org_ids` registered in [from, to).
   static absl::StatusOr<std::vector<FunnelInput>> FunnelInputs(
       db::Connection& conn, const std::vector<std::string>& org_ids, absl::Time from,
