@@ -110,6 +110,7 @@ TEST_F(PipelineE2E, StepsFollowThePipelineWithEtagsAndHistory) {
   withdraw.set_reason("moved abroad");
   auto withdrawn = Call(&Stub::WithdrawApplicant, withdraw, token_);
   ASSERT_TRUE(withdrawn.ok()) << withdrawn.status();
+  EXPECT_EQ(withdrawn->applicant().withdrawal_reason(), "moved abroad");
   std::vector<v1::ApplicantState> states;
   for (const auto& t : withdrawn->applicant().history()) {
     states.push_back(t.state());

@@ -59,4 +59,5 @@ CREATE INDEX applicant_org_page ON recruitment.applicant (org_id, created_at DES
 -- What the pipeline's verbs record besides the step itself.
 ALTER TABLE recruitment.applicant
   ADD COLUMN info_meeting_on date,
-  ADD COLUMN applied_kinds text[] NOT NULL DEFAULT '{}';
+  ADD COLUMN applied_kinds text[] NOT NULL DEFAULT '{}',
+  ADD COLUMN withdrawal_reason text;

@@ -135,14 +135,16 @@ namespace fhv::recruitment::sql {
 inline const db::Statement kGetApplicants{
     "get_applicants",
     "SELECT id, org_id, org_kind, source, campaign_id, state, version, created_at, "
-    "info_meeting_on, applied_kinds FROM recruitment.applicant WHERE id = ANY($1::uuid[]) AND "
+    "info_meeting_on, applied_kinds, withdrawal_reason FROM recruitment.applicant WHERE id = "
+    "ANY($1::uuid[]) AND "
     "($2::text IS NULL OR org_id = $2) ORDER BY id"};
 
 // Keyset page, newest first; $3/$4 the last row's (created_at, id) or NULL.
 inline const db::Statement kListApplicants{
     "list_applicants",
     "SELECT id, org_id, org_kind, source, campaign_id, state, version, created_at, "
-    "info_meeting_on, applied_kinds FROM recruitment.applicant WHERE org_id = $1 "
+    "info_meeting_on, applied_kinds, withdrawal_reason FROM recruitment.applicant "
+    "WHERE org_id = $1 "
     "AND ($3::timestamptz IS NULL OR (created_at, id) < ($3::timestamptz, $4::uuid)) "
     "AND ($5::text IS NULL OR state = $5) AND ($6::text IS NULL OR source = $6) "
     "AND ($7::text IS NULL OR campaign_id = $7) "
@@ -169,11 +171,13 @@ inline const db::Statement kSetApplicantState{
     "UPDATE recruitment.applicant SET state = $2, version = version + 1, updated_at = $3 "
     "WHERE id = $1::uuid"};
 
-// $2 the info meeting's day or NULL (kept); $3 the kinds applied for or NULL (kept).
+// $2 the info meeting's day, $3 the kinds applied for, $4 why the applicant withdrew;
+// NULL keeps what is there.
 inline const db::Statement kSetApplicantDetails{
     "set_applicant_details",
     "UPDATE recruitment.applicant SET info_meeting_on = coalesce($2::date, info_meeting_on), "
-    "applied_kinds = coalesce($3::text[], applied_kinds) WHERE id = $1::uuid"};
+    "applied_kinds = coalesce($3::text[], applied_kinds), "
+    "withdrawal_reason = coalesce($4, withdrawal_reason) WHERE id = $1::uuid"};
 
 // The interest a portal submission became, for organisation $1.
 inline const db::Statement kFindPortalInterest{

@@ -95,32 +95,20 @@ grpc::ServerUnaryReactor* RecruitmentHandlers::ListApplicants(
         const std::string filters =
             absl::StrCat("applicants|", call.principal().org_id, "|", request->state(), "|",
                          request->source(), "|", request->campaign_id());
-        auto key = DecodePageToken(request->page_token(), filters, 2);
-        if (!key.ok()) return key.status();
-        std::optional<std::pair<absl::Time, std::string>> after;
-        if (!key->empty()) {
-          int64_t micros = 0;
-          if (!absl::SimpleAtoi((*key)[0], &micros) || !IsUuid((*key)[1])) {
-            Violations bad;
-            bad.Add("page_token", "is malformed");
-            return bad.ToStatus();
-          }
-          after = std::make_pair(absl::FromUnixMicros(micros), (*key)[1]);
-        }
+        auto after = DecodeTimeKey(request->page_token(), filters);
+        if (!after.ok()) return after.status();
         auto page = ApplicantStore::List(conn, call.principal().org_id,
                                          {.state = request->state(),
                                           .source = request->source(),
                                           .campaign_id = request->campaign_id()},
-                                         *page_size, after);
+                                         *page_size, *after);
         if (!page.ok()) return page.status();
         for (auto& applicant : page->applicants) {
           call.Audit(kApplicant, applicant.id());
           *response->add_applicants() = std::move(applicant);
         }
         if (page->last) {
-          response->set_next_page_token(EncodePageToken(
-              filters,
-              {std::to_string(absl::ToUnixMicros(page->last->first)), page->last->second}));
+          response->set_next_page_token(EncodeTimeKey(filters, *page->last));
         }
         return absl::OkStatus();
       });
@@ -184,9 +172,10 @@ grpc::ServerUnaryReactor* RecruitmentHandlers::WithdrawApplicant(
     grpc::CallbackServerContext* ctx, const v1::WithdrawApplicantRequest* request,
     v1::WithdrawApplicantResponse* response) {
   return ServeStep(rt_, ctx, "WithdrawApplicant", PipelineStep::kWithdraw, request, response,
-                   [request](const server::CallContext&, StepRequest&) -> absl::Status {
+                   [request](const server::CallContext&, StepRequest& step) -> absl::Status {
                      Violations v;
                      validation::CheckText(v, "reason", request->reason(), 1000, false);
+                     step.reason = request->reason();
                      return v.ToStatus();
                    });
 }

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
@@ -28,5 +29,14 @@ absl::Status CheckUuid(const std::string& field, const std::string& id, const st
 // The last id of the previous page, from a token made for `filters` (nullopt: first page).
 absl::StatusOr<std::optional<std::string>> AfterId(const std::string& token,
                                                    const std::string& filters);
+
+// A keyset of (time, id) for lists newest first.
+using TimeKey = std::pair<absl::Time, std::string>;
+
+// The (time, id) after which the page starts, from a token made for `filters` by
+// EncodeTimeKey (nullopt: first page). INVALID_ARGUMENT naming page_token otherwise.
+absl::StatusOr<std::optional<TimeKey>> DecodeTimeKey(const std::string& token,
+                                                     const std::string& filters);
+std::string EncodeTimeKey(const std::string& filters, const TimeKey& key);
 
 }  // namespace fhv::recruitment

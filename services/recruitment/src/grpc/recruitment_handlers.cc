@@ -149,31 +149,19 @@ grpc::ServerUnaryReactor* RecruitmentHandlers::ListInterests(
         if (auto st = v.ToStatus(); !st.ok()) return st;
         const std::string filters = absl::StrCat(call.principal().org_id, "|", request->source(),
                                                  "|", request->campaign_id());
-        auto key = DecodePageToken(request->page_token(), filters, 2);
-        if (!key.ok()) return key.status();
-        std::optional<std::pair<absl::Time, std::string>> after;
-        if (!key->empty()) {
-          int64_t micros = 0;
-          if (!absl::SimpleAtoi((*key)[0], &micros) || !IsUuid((*key)[1])) {
-            Violations bad;
-            bad.Add("page_token", "is malformed");
-            return bad.ToStatus();
-          }
-          after = std::make_pair(absl::FromUnixMicros(micros), (*key)[1]);
-        }
+        auto after = DecodeTimeKey(request->page_token(), filters);
+        if (!after.ok()) return after.status();
         auto page = InterestStore::List(
             conn, call.principal().org_id,
             {.source = request->source(), .campaign_id = request->campaign_id()}, *page_size,
-            after);
+            *after);
         if (!page.ok()) return page.status();
         for (auto& interest : page->interests) {
           call.Audit(kInterest, interest.id());
           *response->add_interests() = std::move(interest);
         }
         if (page->last) {
-          response->set_next_page_token(EncodePageToken(
-              filters,
-              {std::to_string(absl::ToUnixMicros(page->last->first)), page->last->second}));
+          response->set_next_page_token(EncodeTimeKey(filters, *page->last));
         }
         return absl::OkStatus();
       });

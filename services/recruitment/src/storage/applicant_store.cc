@@ -44,6 +44,7 @@ absl::StatusOr<std::vector<v1::Applicant>> Load(db::Connection& conn, const db::
       a.mutable_info_meeting_on()->set_month(day.month());
       a.mutable_info_meeting_on()->set_day(day.day());
     }
+    if (!r.IsNull(i, 10)) a.set_withdrawal_reason(std::string(r.Text(i, 10)));
     for (const auto& k : r.TextArray(i, 9)) {
       fhv::common::v1::AssignmentKind kind;
       if (fhv::common::v1::AssignmentKind_Parse(k, &kind)) a.add_applied_assignments(kind);
@@ -141,13 +142,14 @@ absl::Status MoveTo(db::Connection& conn, const StepRequest& request, v1::Applic
       !r.ok()) {
     return r.status();
   }
-  if (request.info_meeting_on || !request.applied_kinds.empty()) {
+  if (request.info_meeting_on || !request.applied_kinds.empty() || !request.reason.empty()) {
     auto r = conn.Exec(
         sql::kSetApplicantDetails,
         {request.id,
          request.info_meeting_on ? db::Param(*request.info_meeting_on) : db::Param(std::nullopt),
          request.applied_kinds.empty() ? db::Param(std::nullopt)
-                                       : db::Param::TextArray(request.applied_kinds)});
+                                       : db::Param::TextArray(request.applied_kinds),
+         db::Param::NullIfEmpty(request.reason)});
     if (!r.ok()) return r.status();
   }
   if (!IsOpen(to)) {

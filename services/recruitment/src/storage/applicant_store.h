@@ -37,6 +37,7 @@ struct StepRequest {
   // Recorded with the step when set.
   std::optional<absl::CivilDay> info_meeting_on;
   std::vector<std::string> applied_kinds;  // AssignmentKind names
+  std::string reason;                      // why the applicant withdrew
 };
 
 // Stateless; every method runs on the connection it is given.
