@@ -110,23 +110,6 @@ void Dispatcher::Stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-std::string Dispatcher::ServiceToken() {
-  const absl::Time now = clock_->Now();
-  if (options_.signer != nullptr && now + absl::Minutes(1) >= token_expires_) {
-    auth::Principal p;
-    p.user = absl::StrCat("service:", options_.source);
-    p.org_id = "fhv";
-    p.org_kind = auth::OrgKind::kInternal;
-    p.roles = {"service"};
-    auto token = options_.signer->Mint(p, now, absl::Minutes(10));
-    if (token.ok()) {
-      token_ = *token;
-      token_expires_ = now + absl::Minutes(10);
-    }
-  }
-  return token_;
-}
-
 absl::Status Dispatcher::Deliver(const std::string& destination,
                                  const std::string& envelope_bytes) {
   auto peer = options_.peers.find(destination);
@@ -146,7 +129,9 @@ absl::Status Dispatcher::Deliver(const std::string& destination,
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() +
                    absl::ToChronoMilliseconds(options_.call_timeout));
-  ctx.AddMetadata("authorization", absl::StrCat("Bearer ", ServiceToken()));
+  if (options_.tokens != nullptr) {
+    ctx.AddMetadata("authorization", absl::StrCat("Bearer ", options_.tokens->Get()));
+  }
   ctx.AddMetadata("x-request-id", request.event().request_id());
   return FromGrpcStatus(stub->DeliverEvent(&ctx, request, &response));
 }

@@ -19,7 +19,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "common/auth/jwt.h"
+#include "common/auth/service_tokens.h"
 #include "common/db/connection.h"
 #include "common/metrics/metrics.h"
 #include "common/util/clock.h"
@@ -68,7 +68,7 @@ struct DispatcherOptions {
   std::string source;                        // this service's name
   std::map<std::string, std::string> peers;  // destination service -> "host:port"
   std::shared_ptr<grpc::ChannelCredentials> channel_credentials;
-  const auth::TokenSigner* signer = nullptr;  // mints this service's outbound tokens
+  auth::ServiceTokens* tokens = nullptr;  // this service's outbound tokens
   absl::Duration poll_interval = absl::Milliseconds(500);
   absl::Duration call_timeout = absl::Seconds(5);
   absl::Duration max_backoff = absl::Seconds(30);
@@ -91,7 +91,6 @@ class Dispatcher {
   // Returns the number of rows delivered.
   absl::StatusOr<int> RunOnce(db::Connection& conn);
   absl::Status Deliver(const std::string& destination, const std::string& envelope_bytes);
-  std::string ServiceToken();
 
   const DispatcherOptions options_;
   Clock* const clock_;
@@ -101,8 +100,6 @@ class Dispatcher {
   std::map<std::string, std::unique_ptr<fhv::common::v1::EventSinkService::Stub>> stubs_;
   std::map<std::string, absl::Time> backoff_until_;
   std::map<std::string, absl::Duration> backoff_;
-  std::string token_;
-  absl::Time token_expires_ = absl::InfinitePast();
 };
 
 }  // namespace fhv::events

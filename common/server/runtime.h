@@ -25,6 +25,8 @@ class Router;
 
 namespace fhv::server {
 
+class Peers;
+
 // What a service's handlers share. Built once at start; every member outlives the
 // gRPC server. Thread-safe: each member is.
 struct Runtime {
@@ -37,6 +39,8 @@ struct Runtime {
   const auth::TokenVerifier* verifier = nullptr;
   audit::GroupCommitter* audit = nullptr;
   const events::Router* router = nullptr;
+  // Calls to the suite's other services (--peers) with this service's token.
+  Peers* peers = nullptr;
   // How often domain gauges are recounted from the database.
   absl::Duration gauge_refresh = absl::Seconds(15);
 };

@@ -26,6 +26,7 @@
 #include "common/events/outbox.h"
 #include "common/metrics/metrics.h"
 #include "common/server/config.h"
+#include "common/server/peers.h"
 #include "common/util/log.h"
 #include "google/protobuf/descriptor.h"
 
@@ -190,6 +191,7 @@ int Main(int argc, char** argv, const ServiceSpec& spec) {
     if (!s.ok()) return Fail("bad --service_key", s.status());
     signer.emplace(*std::move(s));
   }
+  auth::ServiceTokens service_tokens(signer ? &*signer : nullptr, spec.name, &Clock::System());
   auto router = events::Router::WithExtra(spec.routes, config->extra_routes);
   if (!router.ok()) return Fail("bad --extra_routes", router.status());
 
@@ -224,12 +226,14 @@ int Main(int argc, char** argv, const ServiceSpec& spec) {
     }
     peer_creds = grpc::SslCredentials(o);
   }
+  Peers peers(config->peers, peer_creds, &service_tokens);
+  rt.peers = &peers;
   events::Dispatcher dispatcher({.dsn = config->database_dsn,
                                  .schema = spec.name,
                                  .source = spec.name,
                                  .peers = config->peers,
                                  .channel_credentials = peer_creds,
-                                 .signer = signer ? &*signer : nullptr},
+                                 .tokens = &service_tokens},
                                 rt.clock, &metrics);
   for (const auto& dest : router->AllDestinations()) {
     if (!config->peers.contains(dest)) {
