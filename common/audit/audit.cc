@@ -67,6 +67,11 @@ std::string RowHash(int chain, int64_t position, absl::string_view prev_hash, co
   AppendField(buf, e.resource_type);
   AppendField(buf, e.resource_id);
   AppendField(buf, e.request_id);
+  // Rows without these (all rows before they existed) hash as they always did.
+  if (!e.purpose.empty() || !e.outcome.empty()) {
+    AppendField(buf, e.purpose);
+    AppendField(buf, e.outcome);
+  }
   return db::Sha256(buf);
 }
 
@@ -79,14 +84,17 @@ absl::Status Append(db::Connection& conn, absl::string_view schema,
   // One multi-row insert through arrays keeps this to a single round trip.
   const db::Statement insert{
       "audit_append",
-      absl::StrCat("INSERT INTO ", schema,
-                   ".audit_log (chain, position, prev_hash, hash, occurred_at, actor_user, "
-                   "actor_org, actor_roles, action, resource_type, resource_id, request_id) "
-                   "SELECT $1::int, * FROM unnest($2::bigint[], $3::bytea[], $4::bytea[], "
-                   "$5::timestamptz[], $6::text[], $7::text[], $8::text[], $9::text[], "
-                   "$10::text[], $11::text[], $12::text[])")};
+      absl::StrCat(
+          "INSERT INTO ", schema,
+          ".audit_log (chain, position, prev_hash, hash, occurred_at, actor_user, "
+          "actor_org, actor_roles, action, resource_type, resource_id, request_id, purpose, "
+          "outcome) "
+          "SELECT $1::int, * FROM unnest($2::bigint[], $3::bytea[], $4::bytea[], "
+          "$5::timestamptz[], $6::text[], $7::text[], $8::text[], $9::text[], "
+          "$10::text[], $11::text[], $12::text[], $13::text[], $14::text[])")};
   std::vector<int64_t> positions;
-  std::vector<std::string> prev, hash, at, user, org, roles, action, type, id, request;
+  std::vector<std::string> prev, hash, at, user, org, roles, action, type, id, request, purpose,
+      outcome;
   int64_t position = chain.position;
   std::string last = chain.last_hash;
   for (const Entry& e : entries) {
@@ -103,14 +111,16 @@ absl::Status Append(db::Connection& conn, absl::string_view schema,
     type.push_back(e.resource_type);
     id.push_back(e.resource_id);
     request.push_back(e.request_id);
+    purpose.push_back(e.purpose);
+    outcome.push_back(e.outcome);
     last = std::move(h);
   }
   auto r = conn.Exec(
-      insert,
-      {chain.chain, db::Param::Int64Array(positions), db::Param::TextArray(prev),
-       db::Param::TextArray(hash), db::Param::TextArray(at), db::Param::TextArray(user),
-       db::Param::TextArray(org), db::Param::TextArray(roles), db::Param::TextArray(action),
-       db::Param::TextArray(type), db::Param::TextArray(id), db::Param::TextArray(request)});
+      insert, {chain.chain, db::Param::Int64Array(positions), db::Param::TextArray(prev),
+               db::Param::TextArray(hash), db::Param::TextArray(at), db::Param::TextArray(user),
+               db::Param::TextArray(org), db::Param::TextArray(roles), db::Param::TextArray(action),
+               db::Param::TextArray(type), db::Param::TextArray(id), db::Param::TextArray(request),
+               db::Param::TextArray(purpose), db::Param::TextArray(outcome)});
   if (!r.ok()) return r.status();
   conn.OnCommit([&chain, position, last = std::move(last)] {
     chain.position = position;
@@ -203,11 +213,12 @@ absl::StatusOr<VerifyReport> Verify(db::Connection& conn, absl::string_view sche
   // Pages through the chains in (chain, position) order; memory stays bounded.
   const db::Statement rows{
       "audit_verify",
-      absl::StrCat("SELECT chain, position, prev_hash, hash, occurred_at, actor_user, actor_org, "
-                   "actor_roles, action, resource_type, resource_id, request_id FROM ",
-                   schema,
-                   ".audit_log WHERE (chain, position) > ($1::int, $2::bigint) "
-                   "ORDER BY chain, position LIMIT 5000")};
+      absl::StrCat(
+          "SELECT chain, position, prev_hash, hash, occurred_at, actor_user, actor_org, "
+          "actor_roles, action, resource_type, resource_id, request_id, purpose, outcome FROM ",
+          schema,
+          ".audit_log WHERE (chain, position) > ($1::int, $2::bigint) "
+          "ORDER BY chain, position LIMIT 5000")};
   VerifyReport report;
   int current_chain = -1;
   int64_t expected_position = 0;
@@ -233,7 +244,9 @@ absl::StatusOr<VerifyReport> Verify(db::Connection& conn, absl::string_view sche
               std::string(r->Text(i, 8)),
               std::string(r->Text(i, 9)),
               std::string(r->Text(i, 10)),
-              std::string(r->Text(i, 11))};
+              std::string(r->Text(i, 11)),
+              std::string(r->Text(i, 12)),
+              std::string(r->Text(i, 13))};
       const std::string prev = r->Bytes(i, 2);
       const std::string stored = r->Bytes(i, 3);
       const std::string where = absl::StrCat("chain ", chain, " position ", position, ": ");

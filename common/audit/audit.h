@@ -36,6 +36,10 @@ struct Entry {
   std::string resource_type;
   std::string resource_id;
   std::string request_id;
+  // Why the caller read the record, where the RPC asks for it (e.g. a register note).
+  std::string purpose;
+  // "" for an access that took place; "refused" for one that was denied.
+  std::string outcome;
 };
 
 // Appends `entries` to this connection's chain within the current transaction.

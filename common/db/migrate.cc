@@ -96,9 +96,17 @@ std::string Sha256(absl::string_view data) {
 
 std::string Sha256Hex(absl::string_view data) { return absl::BytesToHexString(Sha256(data)); }
 
+// Why a person's record was read (where the RPC asks), and reads that were refused.
+constexpr absl::string_view kCommonV002 = R"sql(
+ALTER TABLE audit_log
+  ADD COLUMN purpose text NOT NULL DEFAULT '',
+  ADD COLUMN outcome text NOT NULL DEFAULT '';
+)sql";
+
 const std::vector<MigrationFile>& CommonMigrations() {
   static const auto* files = new std::vector<MigrationFile>{
       {"fhv_common/V001__audit_outbox_inbox_idempotency.sql", kCommonV001},
+      {"fhv_common/V002__audit_purpose_outcome.sql", kCommonV002},
   };
   return *files;
 }

@@ -136,6 +136,13 @@ void CallContext::Audit(absl::string_view resource_type, absl::string_view resou
   });
 }
 
+void CallContext::AuditAttempt(absl::string_view resource_type, absl::string_view resource_id,
+                               absl::string_view purpose) {
+  Audit(resource_type, resource_id);
+  audit_.back().purpose = std::string(purpose);
+  audit_even_if_refused_ = true;
+}
+
 void CallContext::Emit(std::string aggregate_type, std::string aggregate_id,
                        const google::protobuf::Message& payload) {
   events_.push_back(events::MakeEvent(rt_.service, std::move(aggregate_type),
@@ -205,6 +212,14 @@ grpc::ServerUnaryReactor* Serve(Runtime& rt, grpc::CallbackServerContext* ctx, c
     absl::Status st = spec.kind == CallKind::kWrite
                           ? RunWrite(rt, **conn, *call, spec, request, response, handler)
                           : handler(*call, **conn);
+    if (!st.ok() && spec.kind == CallKind::kRead && call->audit_even_if_refused()) {
+      // The attempt is kept, marked refused, before the error is answered.
+      for (auto& entry : call->audit_entries()) entry.outcome = "refused";
+      rt.audit->Submit(
+          std::move(call->audit_entries()),
+          [finish, st](absl::Status audited) mutable { finish(audited.ok() ? st : audited); });
+      return;
+    }
     if (!st.ok()) return finish(st);
     if (spec.kind == CallKind::kRead && !call->audit_entries().empty()) {
       // Answer only once the audit rows of this read are durable.

@@ -48,6 +48,11 @@ class CallContext {
   // Records that this call read or changed a record. For writes the row is written
   // in the call's transaction; for reads it is group-committed before the answer.
   void Audit(absl::string_view resource_type, absl::string_view resource_id);
+  // Reads only: records an attempt to read a record for `purpose`, kept also when the
+  // call then fails (its row then says "refused"). Call before deciding whether to allow.
+  void AuditAttempt(absl::string_view resource_type, absl::string_view resource_id,
+                    absl::string_view purpose);
+  bool audit_even_if_refused() const { return audit_even_if_refused_; }
   // Writes only: publishes `payload` about the aggregate in the call's transaction.
   void Emit(std::string aggregate_type, std::string aggregate_id,
             const google::protobuf::Message& payload);
@@ -68,6 +73,7 @@ class CallContext {
   const absl::Time now_;
   std::vector<audit::Entry> audit_;
   std::vector<events::OutgoingEvent> events_;
+  bool audit_even_if_refused_ = false;
 };
 
 using Handler = std::function<absl::Status(CallContext&, db::Connection&)>;
