@@ -23,6 +23,15 @@ enum class Action {
   kReadHomes,      // the registry
   kUpdateHome,     // the owner's profile and availability
   kFindHomes,      // matching
+  // investigation
+  kOpenInvestigation,         // initial and follow-up
+  kReadInvestigation,         // investigations and overdue checks
+  kAssignInvestigator,        // reassigning the investigator
+  kWorkInvestigation,         // starting the work
+  kRecordInvestigationStep,   // household, profile and the mandatory steps
+  kDecideInvestigation,       // approve, reject, return for completion
+  kReadRegisterNote,          // checked per record after the attempt is audited
+  kDiscontinueInvestigation,  // also the recruitment service when an applicant withdraws
 };
 
 // OK if `principal` may take `action`; PERMISSION_DENIED naming the action otherwise.

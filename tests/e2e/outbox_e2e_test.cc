@@ -21,19 +21,6 @@ namespace {
 
 namespace v1 = ::fhv::recruitment::v1;
 
-int FreePort() {
-  // Start and stop a consumer-less listener is overkill; ask the kernel.
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  socklen_t len = sizeof(addr);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
-
 class OutboxE2E : public ::testing::Test {
  protected:
   void SetUp() override {

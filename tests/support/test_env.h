@@ -111,4 +111,7 @@ RunResult RunBinary(const std::string& binary, const std::vector<std::string>& a
 // GET http://127.0.0.1:<port><path>, the body ("" on error).
 std::string HttpGet(int port, const std::string& path);
 
+// A TCP port on 127.0.0.1 that was free a moment ago.
+int FreePort();
+
 }  // namespace fhv::testing

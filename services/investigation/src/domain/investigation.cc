@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/util/dates.h"
 #include "common/util/status.h"
 #include "common/validation/identifiers.h"
 #include "common/validation/request.h"
@@ -62,14 +63,6 @@ std::optional<absl::CivilDay> Day(const Date& d) {
   auto day = validation::ParseDate(d.year(), d.month(), d.day());
   if (!day.ok()) return std::nullopt;
   return *day;
-}
-
-Date ToDate(absl::CivilDay d) {
-  Date out;
-  out.set_year(static_cast<int32_t>(d.year()));
-  out.set_month(d.month());
-  out.set_day(d.day());
-  return out;
 }
 
 // A past or present date; adds a violation otherwise.
@@ -137,6 +130,25 @@ std::string RegisterShortName(v1::RegisterKind r) {
   return v1::RegisterKind_Name(r).substr(std::string("REGISTER_KIND_").size());
 }
 
+// INVALID_ARGUMENT for a bad method, kinds or investigator.
+absl::Status CheckOpening(v1::InvestigationMethod method,
+                          const std::vector<fhv::common::v1::AssignmentKind>& kinds,
+                          const std::string& investigator, Violations& v) {
+  if (method == v1::INVESTIGATION_METHOD_UNSPECIFIED || !v1::InvestigationMethod_IsValid(method)) {
+    v.Add("method", "is required");
+  }
+  std::set<int> seen;
+  for (size_t i = 0; i < kinds.size(); ++i) {
+    const int k = kinds[i];
+    if (k == fhv::common::v1::ASSIGNMENT_KIND_UNSPECIFIED ||
+        !fhv::common::v1::AssignmentKind_IsValid(k) || !seen.insert(k).second) {
+      v.Add(absl::StrCat("assignment_kinds[", i, "]"), "is not a kind named once");
+    }
+  }
+  validation::CheckText(v, "investigator_user_id", investigator, 128, false);
+  return v.ToStatus();
+}
+
 }  // namespace
 
 bool IsUndecided(v1::InvestigationState state) {
@@ -159,20 +171,10 @@ absl::StatusOr<v1::Investigation> OpenInitial(const OpenSpec& spec,
                  absl::StrCat("the applicant is ", state), {{"applicant_state", state}});
   }
   Violations v;
-  if (spec.method == v1::INVESTIGATION_METHOD_UNSPECIFIED ||
-      !v1::InvestigationMethod_IsValid(spec.method)) {
-    v.Add("method", "is required");
+  if (auto st = CheckOpening(spec.method, spec.assignment_kinds, spec.investigator_user_id, v);
+      !st.ok()) {
+    return st;
   }
-  std::set<int> kinds;
-  for (size_t i = 0; i < spec.assignment_kinds.size(); ++i) {
-    const int k = spec.assignment_kinds[i];
-    if (k == fhv::common::v1::ASSIGNMENT_KIND_UNSPECIFIED ||
-        !fhv::common::v1::AssignmentKind_IsValid(k) || !kinds.insert(k).second) {
-      v.Add(absl::StrCat("assignment_kinds[", i, "]"), "is not a kind named once");
-    }
-  }
-  validation::CheckText(v, "investigator_user_id", spec.investigator_user_id, 128, false);
-  if (auto st = v.ToStatus(); !st.ok()) return st;
 
   v1::Investigation inv;
   inv.set_investigation_id(spec.investigation_id);
@@ -211,6 +213,57 @@ absl::StatusOr<v1::Investigation> OpenInitial(const OpenSpec& spec,
       spec.organisation.kind() == fhv::common::v1::ORGANISATION_KIND_MUNICIPALITY
           ? spec.organisation.id()
           : "");
+  *inv.mutable_opened_date() = ToDate(actor.today);
+  *inv.mutable_create_time() = Stamp(actor.now);
+  Touch(inv, actor);
+  Enter(inv, v1::INVESTIGATION_STATE_OPEN, actor);
+  return inv;
+}
+
+absl::StatusOr<v1::Investigation> OpenFollowUp(const FollowUpSpec& spec,
+                                               const v1::Investigation& latest,
+                                               const Actor& actor) {
+  if (latest.state() != v1::INVESTIGATION_STATE_APPROVED) {
+    return Error(absl::StatusCode::kFailedPrecondition, "APPROVAL_REVOKED",
+                 "the home's approval was revoked");
+  }
+  Violations v;
+  if (spec.reason == v1::FOLLOW_UP_REASON_UNSPECIFIED || !v1::FollowUpReason_IsValid(spec.reason)) {
+    v.Add("reason", "is required");
+  }
+  validation::CheckText(v, "description", spec.description, 2000,
+                        spec.reason == v1::FOLLOW_UP_REASON_HOUSEHOLD_CHANGE ||
+                            spec.reason == v1::FOLLOW_UP_REASON_OTHER);
+  if (auto st = CheckOpening(spec.method, spec.assignment_kinds, spec.investigator_user_id, v);
+      !st.ok()) {
+    return st;
+  }
+  v1::Investigation inv;
+  inv.set_investigation_id(spec.investigation_id);
+  inv.set_kind(v1::INVESTIGATION_KIND_FOLLOW_UP);
+  inv.set_applicant_id(latest.applicant_id());
+  inv.set_home_id(latest.home_id());
+  inv.set_previous_investigation_id(latest.investigation_id());
+  *inv.mutable_organisation() = latest.organisation();
+  if (spec.assignment_kinds.empty()) {
+    *inv.mutable_assignment_kinds() = latest.decision().scope().assignment_kinds();
+  } else {
+    for (auto k : spec.assignment_kinds) inv.add_assignment_kinds(k);
+  }
+  inv.set_method(spec.method);
+  inv.set_training_required(spec.require_training || spec.method == v1::INVESTIGATION_METHOD_PRIDE);
+  inv.set_investigator_user_id(spec.investigator_user_id.empty() ? actor.user
+                                                                 : spec.investigator_user_id);
+  inv.set_follow_up_reason(spec.reason);
+  inv.set_follow_up_description(spec.description);
+  for (const auto& m : latest.household()) {
+    if (Current(m)) *inv.add_household() = m;
+  }
+  *inv.mutable_home_profile() = latest.home_profile();
+  // Trainings completed earlier still count.
+  for (const auto& t : latest.trainings()) {
+    if (t.has_completed_date()) *inv.add_trainings() = t;
+  }
   *inv.mutable_opened_date() = ToDate(actor.today);
   *inv.mutable_create_time() = Stamp(actor.now);
   Touch(inv, actor);

@@ -47,6 +47,22 @@ absl::StatusOr<v1::Investigation> OpenInitial(const OpenSpec& spec,
                                               const std::vector<std::string>& member_ids,
                                               const Actor& actor);
 
+struct FollowUpSpec {
+  std::string investigation_id;
+  v1::FollowUpReason reason = v1::FOLLOW_UP_REASON_UNSPECIFIED;
+  std::string description;
+  std::vector<fhv::common::v1::AssignmentKind> assignment_kinds;  // empty: the approved ones
+  std::string investigator_user_id;                               // empty: the actor
+  v1::InvestigationMethod method = v1::INVESTIGATION_METHOD_UNSPECIFIED;
+  bool require_training = false;
+};
+
+// A new follow-up (OPEN) of the home that `latest` (the home's latest decided
+// investigation) approved: its current household and profile are copied.
+// FAILED_PRECONDITION (reason APPROVAL_REVOKED) if `latest` was a rejection.
+absl::StatusOr<v1::Investigation> OpenFollowUp(const FollowUpSpec& spec,
+                                               const v1::Investigation& latest, const Actor& actor);
+
 // True in OPEN, IN_PROGRESS and READY_FOR_DECISION.
 bool IsUndecided(v1::InvestigationState state);
 

@@ -5,45 +5,8 @@
 #include "common/util/ids.h"
 #include "common/util/paging.h"
 #include "common/util/status.h"
-#include "common/validation/identifiers.h"
 
 namespace fhv::recruitment {
-namespace {
-
-const absl::TimeZone& Sweden() {
-  static const absl::TimeZone* sweden = [] {
-    auto* tz = new absl::TimeZone;
-    if (!absl::LoadTimeZone("Europe/Stockholm", tz)) *tz = absl::FixedTimeZone(3600);
-    return tz;
-  }();
-  return *sweden;
-}
-
-}  // namespace
-
-absl::CivilDay Today(absl::Time now) { return absl::ToCivilDay(now, Sweden()); }
-
-absl::Time StartOfDay(absl::CivilDay day) { return absl::FromCivil(day, Sweden()); }
-
-fhv::common::v1::Date ToDate(absl::CivilDay day) {
-  fhv::common::v1::Date out;
-  out.set_year(static_cast<int32_t>(day.year()));
-  out.set_month(day.month());
-  out.set_day(day.day());
-  return out;
-}
-
-absl::StatusOr<absl::CivilDay> FromDate(const fhv::common::v1::Date& date,
-                                        const std::string& field) {
-  auto day = validation::ParseDate(date.year(), date.month(), date.day());
-  if (!day.ok()) {
-    Violations v;
-    v.Add(field, std::string(day.status().message()));
-    return v.ToStatus();
-  }
-  return *day;
-}
-
 absl::Status CheckUuid(const std::string& field, const std::string& id, const std::string& what) {
   if (IsUuid(id)) return absl::OkStatus();
   Violations v;

@@ -1,6 +1,7 @@
 #pragma once
 
-// Small translations shared by the recruitment handlers: dates, page keys, ids.
+// Small translations shared by the recruitment handlers: page keys and ids (dates are in
+// common/util/dates.h).
 
 #include <optional>
 #include <string>
@@ -9,19 +10,9 @@
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
-#include "fhv/common/v1/types.pb.h"
+#include "common/util/dates.h"
 
 namespace fhv::recruitment {
-
-// Today's date in Sweden at `now`.
-absl::CivilDay Today(absl::Time now);
-// The start of `day` in Sweden.
-absl::Time StartOfDay(absl::CivilDay day);
-
-fhv::common::v1::Date ToDate(absl::CivilDay day);
-// INVALID_ARGUMENT naming `field` unless `date` is a valid calendar date.
-absl::StatusOr<absl::CivilDay> FromDate(const fhv::common::v1::Date& date,
-                                        const std::string& field);
 
 // INVALID_ARGUMENT naming `field` unless `id` is a UUID.
 absl::Status CheckUuid(const std::string& field, const std::string& id, const std::string& what);

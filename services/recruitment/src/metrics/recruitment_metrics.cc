@@ -1,53 +1,30 @@
 #include "services/recruitment/src/metrics/recruitment_metrics.h"
 
-#include "common/util/log.h"
 #include "services/recruitment/sql/statements.h"
 
 namespace fhv::recruitment {
 
 RecruitmentMetrics::RecruitmentMetrics(metrics::Metrics& metrics, db::Pool& pool,
                                        absl::Duration refresh_every)
-    : pool_(pool), refresh_every_(refresh_every) {
-  applicants_ = &prometheus::BuildGauge()
-                     .Name("fhv_recruitment_applicants")
-                     .Help("Applicants by organisation, source, campaign and pipeline state")
-                     .Register(metrics.registry());
-  homes_ = &prometheus::BuildGauge()
-                .Name("fhv_recruitment_homes")
-                .Help("Homes in the registry by owner, approved kind and availability")
-                .Register(metrics.registry());
-  matching_seconds_ = &prometheus::BuildHistogram()
-                           .Name("fhv_recruitment_matching_seconds")
-                           .Help("Time to rank the candidate homes of one FindCandidateHomes")
-                           .Register(metrics.registry())
-                           .Add({}, metrics::LatencyBuckets());
-  thread_ = std::thread([this] {
-    do {
-      if (auto st = Refresh(); !st.ok()) {
-        log::Warn("metrics_refresh_failed", {{"error", std::string(st.message())}});
-      }
-    } while (!stop_.WaitForNotificationWithTimeout(refresh_every_));
-  });
-}
-
-RecruitmentMetrics::~RecruitmentMetrics() {
-  stop_.Notify();
-  thread_.join();
-}
-
-void RecruitmentMetrics::Replace(prometheus::Family<prometheus::Gauge>& family,
-                                 std::set<Labels>& known, const std::map<Labels, double>& values) {
-  for (const auto& labels : known) {
-    if (!values.contains(labels)) family.Add(labels).Set(0);
-  }
-  for (const auto& [labels, value] : values) {
-    family.Add(labels).Set(value);
-    known.insert(labels);
-  }
-}
+    : pool_(pool),
+      applicants_(prometheus::BuildGauge()
+                      .Name("fhv_recruitment_applicants")
+                      .Help("Applicants by organisation, source, campaign and pipeline state")
+                      .Register(metrics.registry())),
+      homes_(prometheus::BuildGauge()
+                 .Name("fhv_recruitment_homes")
+                 .Help("Homes in the registry by owner, approved kind and availability")
+                 .Register(metrics.registry())),
+      matching_seconds_(&prometheus::BuildHistogram()
+                             .Name("fhv_recruitment_matching_seconds")
+                             .Help("Time to rank the candidate homes of one FindCandidateHomes")
+                             .Register(metrics.registry())
+                             .Add({}, metrics::LatencyBuckets())),
+      refresher_(std::make_unique<metrics::Periodic>("recruitment gauges", refresh_every,
+                                                     [this] { return Refresh(); })) {}
 
 absl::Status RecruitmentMetrics::Refresh() {
-  std::map<Labels, double> applicants, homes;
+  std::map<metrics::Labels, double> applicants, homes;
   auto st = pool_.Run([&](db::Connection& conn) -> absl::Status {
     auto a = conn.Exec(sql::kApplicantCounts);
     if (!a.ok()) return a.status();
@@ -67,9 +44,8 @@ absl::Status RecruitmentMetrics::Refresh() {
     return absl::OkStatus();
   });
   if (!st.ok()) return st;
-  absl::MutexLock lock(&mu_);
-  Replace(*applicants_, known_applicants_, applicants);
-  Replace(*homes_, known_homes_, homes);
+  applicants_.Set(applicants);
+  homes_.Set(homes);
   return absl::OkStatus();
 }
 

@@ -4,19 +4,12 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/util/dates.h"
 #include "common/util/status.h"
 #include "services/recruitment/sql/statements.h"
 
 namespace fhv::recruitment {
 namespace {
-
-fhv::common::v1::Date ToDate(absl::CivilDay d) {
-  fhv::common::v1::Date out;
-  out.set_year(static_cast<int32_t>(d.year()));
-  out.set_month(d.month());
-  out.set_day(d.day());
-  return out;
-}
 
 std::optional<absl::CivilDay> FromDate(const fhv::common::v1::Date& d) {
   if (d.year() == 0) return std::nullopt;

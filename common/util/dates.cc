@@ -1,0 +1,44 @@
+#include "common/util/dates.h"
+
+#include "common/util/status.h"
+#include "common/validation/identifiers.h"
+
+namespace fhv {
+
+namespace {
+
+const absl::TimeZone& Sweden() {
+  static const absl::TimeZone* sweden = [] {
+    auto* tz = new absl::TimeZone;
+    if (!absl::LoadTimeZone("Europe/Stockholm", tz)) *tz = absl::FixedTimeZone(3600);
+    return tz;
+  }();
+  return *sweden;
+}
+
+}  // namespace
+
+absl::CivilDay Today(absl::Time now) { return absl::ToCivilDay(now, Sweden()); }
+
+absl::Time StartOfDay(absl::CivilDay day) { return absl::FromCivil(day, Sweden()); }
+
+fhv::common::v1::Date ToDate(absl::CivilDay day) {
+  fhv::common::v1::Date out;
+  out.set_year(static_cast<int32_t>(day.year()));
+  out.set_month(day.month());
+  out.set_day(day.day());
+  return out;
+}
+
+absl::StatusOr<absl::CivilDay> FromDate(const fhv::common::v1::Date& date,
+                                        const std::string& field) {
+  auto day = validation::ParseDate(date.year(), date.month(), date.day());
+  if (!day.ok()) {
+    Violations v;
+    v.Add(field, std::string(day.status().message()));
+    return v.ToStatus();
+  }
+  return *day;
+}
+
+}  // namespace fhv

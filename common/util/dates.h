@@ -1,0 +1,24 @@
+#pragma once
+
+// Calendar dates of the suite: "today" and days are Swedish (Europe/Stockholm).
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "fhv/common/v1/types.pb.h"
+
+namespace fhv {
+
+// Today's date in Sweden at `now`.
+absl::CivilDay Today(absl::Time now);
+// The start of `day` in Sweden.
+absl::Time StartOfDay(absl::CivilDay day);
+
+fhv::common::v1::Date ToDate(absl::CivilDay day);
+// INVALID_ARGUMENT naming `field` unless `date` is a valid calendar date.
+absl::StatusOr<absl::CivilDay> FromDate(const fhv::common::v1::Date& date,
+                                        const std::string& field);
+
+}  // namespace fhv
