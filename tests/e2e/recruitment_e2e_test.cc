@@ -55,21 +55,11 @@ TEST_F(RecruitmentE2E, RefusesMissingExpiredForeignAndUnsignedTokens) {
 // Every method of the service, called without a token, is refused before any work:
 // implemented ones with UNAUTHENTICATED, the rest (later issues) with UNIMPLEMENTED.
 TEST_F(RecruitmentE2E, EveryMethodRequiresAToken) {
-  const auto* service = v1::RecruitmentService::service_full_name();
-  const auto* descriptor =
-      google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(service);
-  ASSERT_NE(descriptor, nullptr);
-  auto channel = grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials());
-  grpc::GenericStub stub(channel);
-  for (int i = 0; i < descriptor->method_count(); ++i) {
-    const std::string method = descriptor->method(i)->name();
-    grpc::ClientContext ctx;
-    grpc::Slice empty("", 0);
-    grpc::ByteBuffer request(&empty, 1), response;
-    std::promise<grpc::Status> done;
-    stub.UnaryCall(&ctx, absl::StrCat("/", service, "/", method), grpc::StubOptions(), &request,
-                   &response, [&](grpc::Status st) { done.set_value(st); });
-    EXPECT_EQ(done.get_future().get().error_code(), grpc::StatusCode::UNAUTHENTICATED) << method;
+  const auto codes =
+      CallEveryMethodWithoutToken(server_->address(), v1::RecruitmentService::service_full_name());
+  ASSERT_FALSE(codes.empty());
+  for (const auto& [method, code] : codes) {
+    EXPECT_EQ(code, grpc::StatusCode::UNAUTHENTICATED) << method;
   }
 }
 

@@ -15,7 +15,7 @@ namespace {
 
 class ServicesE2E : public ::testing::TestWithParam<std::string> {};
 
-TEST_P(ServicesE2E, MigratesServesHealthAndRefusesUnknownWork) {
+TEST_P(ServicesE2E, MigratesServesHealthAndChecksEveryCaller) {
   const std::string service = GetParam();
   TestDatabase db({service});
   TestKeys keys;
@@ -48,7 +48,18 @@ TEST_P(ServicesE2E, MigratesServesHealthAndRefusesUnknownWork) {
     st = fhv::payments::v1::PaymentsService::NewStub(channel)->GetRateTable(Ctx(token).get(), {},
                                                                             &resp);
   }
-  EXPECT_EQ(st.error_code(), grpc::StatusCode::UNIMPLEMENTED);
+  if (service == "investigation") {
+    // Implemented: a recruiter has no business there, and no method runs without a token.
+    EXPECT_EQ(st.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+    const auto codes = CallEveryMethodWithoutToken(
+        server.address(), fhv::investigation::v1::InvestigationService::service_full_name());
+    ASSERT_FALSE(codes.empty());
+    for (const auto& [method, code] : codes) {
+      EXPECT_EQ(code, grpc::StatusCode::UNAUTHENTICATED) << method;
+    }
+  } else {
+    EXPECT_EQ(st.error_code(), grpc::StatusCode::UNIMPLEMENTED);
+  }
   EXPECT_EQ(server.Stop(), 0);
 }
 

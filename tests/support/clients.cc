@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <future>
 #include <mutex>
 #include <sstream>
 
@@ -160,6 +161,27 @@ std::string HealthCheck(const std::string& address) {
   if (bytes == std::string("\x08\x01", 2)) return "SERVING";
   if (bytes == std::string("\x08\x02", 2)) return "NOT_SERVING";
   return "UNKNOWN";
+}
+
+std::map<std::string, grpc::StatusCode> CallEveryMethodWithoutToken(const std::string& address,
+                                                                    const std::string& service) {
+  std::map<std::string, grpc::StatusCode> codes;
+  const auto* descriptor =
+      google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(service);
+  if (descriptor == nullptr) return codes;
+  auto channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+  grpc::GenericStub stub(channel);
+  for (int i = 0; i < descriptor->method_count(); ++i) {
+    const std::string method = descriptor->method(i)->name();
+    grpc::ClientContext ctx;
+    grpc::Slice empty("", 0);
+    grpc::ByteBuffer request(&empty, 1), response;
+    std::promise<grpc::Status> done;
+    stub.UnaryCall(&ctx, absl::StrCat("/", service, "/", method), grpc::StubOptions(), &request,
+                   &response, [&](grpc::Status st) { done.set_value(st); });
+    codes[method] = done.get_future().get().error_code();
+  }
+  return codes;
 }
 
 }  // namespace fhv::testing

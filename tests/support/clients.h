@@ -4,6 +4,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <map>
 #include <memory>
 #include <string>
 
@@ -37,6 +38,11 @@ double MetricValue(const std::string& page, const std::string& name,
 // The service names that grpc.reflection.v1alpha.ServerReflection lists, as raw bytes
 // of its response (empty on error).
 std::string ReflectionListServices(const std::string& address);
+
+// Calls every method of `service` (full name) once with an empty request and no token;
+// the status code of each, by method name (empty if the service is unknown).
+std::map<std::string, grpc::StatusCode> CallEveryMethodWithoutToken(const std::string& address,
+                                                                    const std::string& service);
 
 // grpc.health.v1.Health/Check for the whole server: "SERVING", "NOT_SERVING" or the
 // error code's name.
