@@ -259,6 +259,47 @@ TEST(Investigation, DiscontinuedFromAnyUndecidedState) {
       "note");
 }
 
+TEST(Investigation, AFollowUpStartsFromTheApprovedHome) {
+  v1::Investigation approved = Opened();
+  ASSERT_TRUE(Start(approved, kActor).ok());
+  Complete(approved);
+  v1::Training pride;
+  pride.set_program(v1::TRAINING_PROGRAM_PRIDE);
+  pride.set_sessions_total(9);
+  pride.set_sessions_attended(9);
+  pride.add_participant_member_ids("m1");
+  *pride.mutable_completed_date() = D(2026, 9, 1);
+  ASSERT_TRUE(RecordTraining(approved, pride, "t1", kActor).ok());
+  ASSERT_TRUE(RemoveMember(approved, "m2", "moved out", kActor).ok());
+  ASSERT_TRUE(MarkReadyForDecision(approved, Recommend(), kActor).ok());
+  ASSERT_TRUE(
+      Approve(approved, Recommend().recommended_scope(), D(2026, 11, 23), "", {}, "home-1", kActor)
+          .ok());
+
+  FollowUpSpec spec{.investigation_id = "inv-2",
+                    .reason = v1::FOLLOW_UP_REASON_YEARLY,
+                    .method = v1::INVESTIGATION_METHOD_PRIDE};
+  auto follow_up = OpenFollowUp(spec, approved, kActor);
+  ASSERT_TRUE(follow_up.ok()) << follow_up.status();
+  EXPECT_EQ(follow_up->kind(), v1::INVESTIGATION_KIND_FOLLOW_UP);
+  EXPECT_EQ(follow_up->home_id(), "home-1");
+  EXPECT_EQ(follow_up->previous_investigation_id(), "inv-1");
+  EXPECT_EQ(follow_up->household_size(), 1);  // the member who moved out stays behind
+  EXPECT_THAT(follow_up->assignment_kinds(),
+              ElementsAre(fhv::common::v1::ASSIGNMENT_KIND_FAMILJEHEM));
+  // The completed PRIDE training still counts; the rest is to be done again.
+  for (const auto& step : MissingSteps(*follow_up)) {
+    EXPECT_NE(step.kind(), v1::MISSING_STEP_KIND_TRAINING);
+  }
+  // A change in the household needs a description; a revoked home gets none.
+  spec.reason = v1::FOLLOW_UP_REASON_HOUSEHOLD_CHANGE;
+  EXPECT_EQ(GetViolations(OpenFollowUp(spec, approved, kActor).status())[0].field, "description");
+  v1::Investigation rejected = approved;
+  rejected.set_state(v1::INVESTIGATION_STATE_REJECTED);
+  spec.description = "a new partner";
+  EXPECT_EQ(GetReason(OpenFollowUp(spec, rejected, kActor).status()), "APPROVAL_REVOKED");
+}
+
 TEST(Investigation, ProfileChangesOnlyTheMaskedFields) {
   v1::Investigation inv = Opened();
   v1::HomeProfile p;
