@@ -29,10 +29,8 @@ const std::vector<Rule>& Rules() {
        "ReadInterest",
        {K::kMunicipality, K::kAgency},
        {"recruiter", "investigator", "admin"}},
-      {Action::kManageOrganisations,
-       "ManageOrganisations",
-       {K::kMunicipality, K::kAgency, K::kInternal},
-       {"admin"}},
+      // Organisations and regions decide who sees which homes: the suite's own admins only.
+      {Action::kManageOrganisations, "ManageOrganisations", {K::kInternal}, {"admin"}},
       // Organisations and regions are public facts: any authenticated caller.
       {Action::kReadOrganisations,
        "ReadOrganisations",
@@ -91,7 +89,10 @@ const std::vector<Rule>& Rules() {
        {"investigation_decider"}},
       // Any caller of a municipality or agency gets as far as the audit; the handler then
       // refuses every role but investigator and investigation_decider.
-      {Action::kReadRegisterNote, "ReadRegisterNote", {K::kMunicipality, K::kAgency}, {}},
+      {Action::kReadRegisterNote,
+       "ReadRegisterNote",
+       {K::kMunicipality, K::kAgency, K::kInternal},
+       {}},
       {Action::kDiscontinueInvestigation,
        "DiscontinueInvestigation",
        {K::kMunicipality, K::kAgency, K::kInternal},

@@ -138,8 +138,9 @@ void CallContext::Audit(absl::string_view resource_type, absl::string_view resou
 
 void CallContext::AuditAttempt(absl::string_view resource_type, absl::string_view resource_id,
                                absl::string_view purpose) {
-  Audit(resource_type, resource_id);
-  audit_.back().purpose = std::string(purpose);
+  // Written before the request is validated: store only what is safe to store.
+  Audit(resource_type, validation::Printable(resource_id, 64));
+  audit_.back().purpose = validation::Printable(purpose, 1000);
   audit_even_if_refused_ = true;
 }
 

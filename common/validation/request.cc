@@ -1,5 +1,7 @@
 #include "common/validation/request.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 
 namespace fhv::validation {
@@ -38,6 +40,19 @@ void CheckText(Violations& v, absl::string_view field, absl::string_view text, s
       return;
     }
   }
+}
+
+std::string Printable(absl::string_view text, size_t max_bytes) {
+  size_t end = std::min(text.size(), max_bytes);
+  // Back up over continuation bytes so that no character is cut in two.
+  if (end < text.size()) {
+    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  }
+  std::string out(text.substr(0, end));
+  for (char& c : out) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
+  }
+  return out;
 }
 
 }  // namespace fhv::validation

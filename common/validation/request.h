@@ -1,5 +1,7 @@
 #pragma once
 
+#include <string>
+
 #include "absl/strings/string_view.h"
 #include "common/util/status.h"
 
@@ -12,5 +14,10 @@ void CheckRequestId(Violations& v, absl::string_view field, absl::string_view re
 // other than newline and tab.
 void CheckText(Violations& v, absl::string_view field, absl::string_view text, size_t max_bytes,
                bool required);
+
+// `text` made safe to store as given by a client whose input was not yet checked (e.g.
+// in an audit row written before validation): at most `max_bytes`, cut at a UTF-8
+// character boundary, control characters (NUL included) replaced by spaces.
+std::string Printable(absl::string_view text, size_t max_bytes);
 
 }  // namespace fhv::validation

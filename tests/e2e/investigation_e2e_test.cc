@@ -64,7 +64,7 @@ class InvestigationE2E : public ::testing::Test {
     recruitment_stub_ = RecruitmentStub(recruitment_->address());
     stub_ = iv1::InvestigationService::NewStub(
         grpc::CreateChannel(investigation_->address(), grpc::InsecureChannelCredentials()));
-    SeedPlaces(recruitment_->address(), keys_.Mint(Admin()));
+    SeedPlaces(recruitment_->address(), keys_.Mint(SuiteAdmin()));
     investigator_ = keys_.Mint(Staff("2418", "investigator"));
     decider_ = keys_.Mint(Staff("2418", "investigation_decider"));
     rv1::SubmitInterestRequest submit;

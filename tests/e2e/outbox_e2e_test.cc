@@ -53,7 +53,7 @@ class OutboxE2E : public ::testing::Test {
   }
 
   std::string Submit(ServiceProcess& recruitment, int serial, bool poison = false) {
-    SeedPlaces(recruitment.address(), keys_.Mint(Admin()));
+    SeedPlaces(recruitment.address(), keys_.Mint(SuiteAdmin()));
     auto stub = RecruitmentStub(recruitment.address());
     v1::SubmitInterestRequest req;
     req.set_request_id(absl::StrCat("outbox-", serial));

@@ -319,7 +319,7 @@ TEST_F(RecruitmentE2E, HealthFollowsTheDatabase) {
 }
 
 TEST_F(RecruitmentE2E, OrganisationsAndRegions) {
-  const std::string admin = keys_.Mint(Admin());
+  const std::string admin = keys_.Mint(SuiteAdmin());
   v1::GetOrganisationRequest get;
   get.set_id("2418");
   v1::GetOrganisationResponse got;
@@ -361,7 +361,7 @@ TEST_F(RecruitmentE2E, OrganisationsAndRegions) {
 }
 
 TEST_F(RecruitmentE2E, OrganisationAndRegionBadInputAndAccess) {
-  const std::string admin = keys_.Mint(Admin());
+  const std::string admin = keys_.Mint(SuiteAdmin());
   v1::UpsertOrganisationRequest bad;
   bad.mutable_organisation()->mutable_ref()->set_id("0234");
   bad.mutable_organisation()->mutable_ref()->set_kind(
@@ -371,10 +371,14 @@ TEST_F(RecruitmentE2E, OrganisationAndRegionBadInputAndAccess) {
   absl::Status st = FromGrpcStatus(stub_->UpsertOrganisation(Ctx(admin).get(), bad, &resp));
   ASSERT_EQ(st.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(GetViolations(st)[0].field, "organisation.ref.id");
-  // Only an admin changes organisations.
+  // Only the suite's admins change organisations and regions: not a recruiter, and not a
+  // municipality's admin (who could otherwise join a region and see its homes).
   bad.mutable_organisation()->mutable_ref()->set_id("2081");
   EXPECT_EQ(stub_->UpsertOrganisation(Ctx(token_).get(), bad, &resp).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(
+      stub_->UpsertOrganisation(Ctx(keys_.Mint(Admin("0834"))).get(), bad, &resp).error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);
   // A region of an unknown municipality is refused, and nothing is written.
   v1::UpsertRegionRequest region;
   region.mutable_region()->set_id("dalarna");

@@ -32,7 +32,7 @@ class RecruitmentFixture : public ::testing::Test {
     ASSERT_TRUE(server_->running()) << server_->Log();
     stub_ = RecruitmentStub(server_->address());
     token_ = keys_.Mint(Recruiter("2418"));
-    SeedPlaces(server_->address(), keys_.Mint(Admin()));
+    SeedPlaces(server_->address(), keys_.Mint(SuiteAdmin()));
   }
 
   absl::StatusOr<v1::SubmitInterestResponse> Submit(const v1::Interest& interest,

@@ -42,6 +42,7 @@ class RegistryE2E : public RecruitmentFixture {
     RecruitmentFixture::SetUp();
     if (HasFatalFailure()) return;
     admin_ = keys_.Mint(Admin("2418"));
+    suite_admin_ = keys_.Mint(SuiteAdmin());
     Place("2418", fhv::common::v1::ORGANISATION_KIND_MUNICIPALITY, "Malå kommun", 65.18, 18.74);
     Place("2421", fhv::common::v1::ORGANISATION_KIND_MUNICIPALITY, "Storumans kommun", 65.10,
           17.12);
@@ -52,7 +53,7 @@ class RegistryE2E : public RecruitmentFixture {
     region.mutable_region()->set_name("Familjehemsgruppen");
     region.mutable_region()->add_municipalities("2418");
     region.mutable_region()->add_municipalities("2421");
-    ASSERT_TRUE(Call(&Stub::UpsertRegion, region, admin_).ok());
+    ASSERT_TRUE(Call(&Stub::UpsertRegion, region, suite_admin_).ok());
   }
 
   void Place(const std::string& id, fhv::common::v1::OrganisationKind kind, const std::string& name,
@@ -65,7 +66,7 @@ class RegistryE2E : public RecruitmentFixture {
       req.mutable_organisation()->mutable_location()->set_latitude(lat);
       req.mutable_organisation()->mutable_location()->set_longitude(lon);
     }
-    auto r = Call(&Stub::UpsertOrganisation, req, admin_);
+    auto r = Call(&Stub::UpsertOrganisation, req, suite_admin_);
     ASSERT_TRUE(r.ok()) << r.status();
   }
 
@@ -167,6 +168,7 @@ class RegistryE2E : public RecruitmentFixture {
   }
 
   std::string admin_;
+  std::string suite_admin_;
 };
 
 TEST_F(RegistryE2E, EachOrganisationSeesOnlyWhatItMay) {
@@ -247,56 +249,28 @@ TEST_F(RegistryE2E, BadHomesAreRefusedAndNothingIsWritten) {
   EXPECT_EQ(Count("SELECT count(*) FROM recruitment.home_region"), 0);
 }
 
-TEST_F(RegistryE2E, RegisteringAnApplicantsHomeApprovesItOnceEvenWhenRetried) {
-  auto submitted = Submit(SampleInterest(MakePersonnummer("19800101", 7)), NewUuid(), token_);
-  ASSERT_TRUE(submitted.ok()) << submitted.status();
-  const std::string applicant_id = submitted->interest().applicant_id();
+TEST_F(RegistryE2E, RegisteringByHandIsIdempotentAndNotForApplicants) {
   v1::RegisterApprovedHomeRequest req;
   req.set_request_id("register-1");
   *req.mutable_home() = NewHome("2418", "2418");
-  req.mutable_home()->set_applicant_id(applicant_id);
-  // Not yet investigated: refused, nothing written.
-  auto early = Call(&Stub::RegisterApprovedHome, req, admin_);
-  ASSERT_EQ(early.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(GetErrorMetadata(early.status())["state"], "APPLICANT_STATE_NEW");
-  EXPECT_EQ(Count("SELECT count(*) FROM recruitment.home"), 0);
-
-  std::string etag = "1";
-  auto step = [&](auto method, auto request) {
-    request.set_id(applicant_id);
-    request.set_etag(etag);
-    auto r = Call(method, request, token_);
-    ASSERT_TRUE(r.ok()) << r.status();
-    etag = r->applicant().etag();
-  };
-  step(&Stub::MarkApplicantContacted, v1::MarkApplicantContactedRequest());
-  v1::RecordInfoMeetingRequest meeting;
-  meeting.mutable_held_on()->set_year(2026);
-  meeting.mutable_held_on()->set_month(2);
-  meeting.mutable_held_on()->set_day(3);
-  step(&Stub::RecordInfoMeeting, meeting);
-  v1::RecordApplicationRequest application;
-  application.add_assignments(kFamiljehem);
-  step(&Stub::RecordApplication, application);
-  step(&Stub::StartApplicantInvestigation, v1::StartApplicantInvestigationRequest());
-
-  req.set_request_id("register-2");
   auto first = Call(&Stub::RegisterApprovedHome, req, admin_);
   ASSERT_TRUE(first.ok()) << first.status();
   auto retry = Call(&Stub::RegisterApprovedHome, req, admin_);
   ASSERT_TRUE(retry.ok()) << retry.status();
   EXPECT_EQ(retry->home().id(), first->home().id());
-  EXPECT_EQ(first->home().applicant_id(), applicant_id);
   EXPECT_EQ(Count("SELECT count(*) FROM recruitment.home"), 1);
-  v1::GetApplicantRequest get;
-  get.set_id(applicant_id);
-  auto applicant = Call(&Stub::GetApplicant, get, token_);
-  ASSERT_TRUE(applicant.ok());
-  EXPECT_EQ(applicant->applicant().state(), v1::APPLICANT_STATE_APPROVED);
   // The same request id for another home is a mistake, not a retry.
   req.mutable_home()->set_max_children(1);
   EXPECT_EQ(Call(&Stub::RegisterApprovedHome, req, admin_).status().code(),
             absl::StatusCode::kAlreadyExists);
+  // An applicant's home comes from its investigation's approval, never by hand.
+  auto submitted = Submit(SampleInterest(MakePersonnummer("19800101", 7)), NewUuid(), token_);
+  ASSERT_TRUE(submitted.ok()) << submitted.status();
+  req.set_request_id("register-2");
+  req.mutable_home()->set_applicant_id(submitted->interest().applicant_id());
+  auto refused = Call(&Stub::RegisterApprovedHome, req, admin_);
+  EXPECT_EQ(GetReason(refused.status()), "HOME_COMES_FROM_INVESTIGATION");
+  EXPECT_EQ(Count("SELECT count(*) FROM recruitment.home"), 1);
 }
 
 TEST_F(RegistryE2E, OwnerChangesProfileAndAvailabilityWithEtag) {
@@ -549,8 +523,16 @@ TEST_F(RegistryE2E, InvestigationEventsMoveTheApplicantAndTheRegistry) {
   updated.mutable_scope()->set_max_age_years(6);
   *updated.mutable_profile() = approved.profile();
   *updated.mutable_decision_date() = approved.decision_date();
+  // The owner protects the address in the registry; the follow-up does not lower it.
+  auto before = GetHome(home_id, "2418");
+  ASSERT_TRUE(before.ok());
+  v1::UpdateHomeProfileRequest protect;
+  *protect.mutable_home() = *before;
+  protect.mutable_home()->set_protected_address(true);
+  ASSERT_TRUE(Call(&Stub::UpdateHomeProfile, protect, keys_.Mint(Recruiter("2418"))).ok());
   ASSERT_TRUE(Deliver(updated, NewUuid(), "applicant", a).ok());
   EXPECT_EQ(GetHome(home_id, "2418")->max_age(), 6);
+  EXPECT_TRUE(GetHome(home_id, "2418")->protected_address());
   EXPECT_EQ(Find(Needs(8), "2418")->candidates_size(), 0);
   EXPECT_EQ(Find(Needs(5), "2418")->candidates_size(), 1);
   inv::HomeApprovalRevokedEvent revoked;
@@ -558,7 +540,12 @@ TEST_F(RegistryE2E, InvestigationEventsMoveTheApplicantAndTheRegistry) {
   revoked.set_applicant_id(a);
   ASSERT_TRUE(Deliver(revoked, NewUuid(), "applicant", a).ok());
   EXPECT_EQ(Find(Needs(5), "2418")->candidates_size(), 0);
-  EXPECT_TRUE(GetHome(home_id, "2418").ok());  // still on record
+  auto revoked_home = GetHome(home_id, "2418");  // still on record, marked
+  ASSERT_TRUE(revoked_home.ok());
+  EXPECT_TRUE(revoked_home->revoked());
+  v1::ListHomesRequest available;
+  available.set_availability(v1::AVAILABILITY_AVAILABLE);
+  EXPECT_EQ(Call(&Stub::ListHomes, available, keys_.Mint(CaseWorker("2418")))->homes_size(), 0);
 
   inv::HomeRejectedEvent rejected;
   rejected.set_applicant_id(r);

@@ -151,6 +151,15 @@ auth::Principal Admin(const std::string& org_id) {
   return p;
 }
 
+auth::Principal SuiteAdmin() {
+  auth::Principal p;
+  p.user = "suite-admin";
+  p.org_id = "fhv";
+  p.org_kind = auth::OrgKind::kInternal;
+  p.roles = {"admin"};
+  return p;
+}
+
 auth::Principal Service() {
   auth::Principal p;
   p.user = "service:test";

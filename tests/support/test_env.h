@@ -65,6 +65,8 @@ class TestKeys {
 auth::Principal Recruiter(const std::string& org_id = "2418");
 auth::Principal Admin(const std::string& org_id = "2418");
 auth::Principal Service();
+// An admin of the suite itself (kind internal): organisations and regions.
+auth::Principal SuiteAdmin();
 
 // A service binary running as a child process, started with its ready file.
 class ServiceProcess {

@@ -219,11 +219,19 @@ TEST(Investigation, RegisterAnswersFollowTheirRules) {
 
 TEST(Investigation, DecisionsEndItAndOnlyFromReadyForDecision) {
   v1::Investigation inv = Opened();
+  // A home without a municipality (an agency's, until the investigator says where it is)
+  // is not handed over for approval.
+  ASSERT_TRUE(UpdateHomeProfile(inv, {}, {"location_municipality_id"}, kActor).ok());
+  ASSERT_TRUE(Start(inv, kActor).ok());
+  Complete(inv);
+  EXPECT_EQ(GetViolations(MarkReadyForDecision(inv, Recommend(), kActor))[0].field,
+            "home_profile.location_municipality_id");
+  v1::HomeProfile where;
+  where.set_location_municipality_id("2418");
+  ASSERT_TRUE(UpdateHomeProfile(inv, where, {"location_municipality_id"}, kActor).ok());
   const auto scope = Recommend().recommended_scope();
   EXPECT_EQ(Approve(inv, scope, D(2026, 11, 23), "", {}, "home-1", kActor).code(),
             absl::StatusCode::kFailedPrecondition);
-  ASSERT_TRUE(Start(inv, kActor).ok());
-  Complete(inv);
   ASSERT_TRUE(MarkReadyForDecision(inv, Recommend(), kActor).ok());
   ASSERT_TRUE(ReturnForCompletion(inv, "one more reference", kActor).ok());
   EXPECT_EQ(inv.state(), v1::INVESTIGATION_STATE_IN_PROGRESS);
@@ -313,6 +321,16 @@ TEST(Investigation, ProfileChangesOnlyTheMaskedFields) {
   EXPECT_EQ(inv.home_profile().display_name(), "");
   EXPECT_EQ(inv.home_profile().adults_size(), 2);  // output only, kept
   EXPECT_EQ(GetViolations(UpdateHomeProfile(inv, p, {"adults", "nope"}, kActor)).size(), 2u);
+  // What the registry could not take is refused here, not after the decision.
+  p.add_languages("Finska");
+  p.mutable_coarse_location()->set_latitude(48.85);
+  p.mutable_coarse_location()->set_longitude(2.35);
+  std::vector<std::string> fields;
+  for (const auto& v :
+       GetViolations(UpdateHomeProfile(inv, p, {"languages", "coarse_location"}, kActor))) {
+    fields.push_back(v.field);
+  }
+  EXPECT_THAT(fields, ElementsAre("home_profile.coarse_location", "home_profile.languages[2]"));
 }
 
 }  // namespace

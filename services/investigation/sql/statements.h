@@ -45,6 +45,13 @@ inline const db::Statement kLatestDecided{
     "AND state IN ('INVESTIGATION_STATE_APPROVED', 'INVESTIGATION_STATE_REJECTED') "
     "ORDER BY updated_at DESC LIMIT 1"};
 
+// The decision of an applicant's initial investigation, if one was decided.
+inline const db::Statement kDecidedInitial{
+    "decided_initial",
+    "SELECT state FROM investigation.investigation WHERE applicant_id = $1 "
+    "AND kind = 'INVESTIGATION_KIND_INITIAL' "
+    "AND state IN ('INVESTIGATION_STATE_APPROVED', 'INVESTIGATION_STATE_REJECTED') LIMIT 1"};
+
 // The undecided investigations of organisation $1 (all organisations for NULL).
 inline const db::Statement kUndecided{
     "undecided_investigations",

@@ -12,6 +12,13 @@ inline const db::Statement kFindOpenApplicant{
     "WHERE org_id = $1 AND personnummer = ANY($2::text[]) AND open "
     "ORDER BY applicant_id LIMIT 1"};
 
+// Locks an applicant found open; no row if it has been closed since.
+inline const db::Statement kLockOpenApplicant{
+    "lock_open_applicant",
+    "SELECT id FROM recruitment.applicant WHERE id = $1::uuid AND state IN "
+    "('APPLICANT_STATE_NEW', 'APPLICANT_STATE_CONTACTED', 'APPLICANT_STATE_INFO_MEETING_HELD', "
+    "'APPLICANT_STATE_APPLIED', 'APPLICANT_STATE_IN_INVESTIGATION') FOR UPDATE"};
+
 inline const db::Statement kInsertApplicant{
     "insert_applicant",
     "INSERT INTO recruitment.applicant "
@@ -265,7 +272,8 @@ inline const db::Statement kListHomes{
     "SELECT " FHV_HOME_COLUMNS "FROM recruitment.home h WHERE " FHV_HOME_VISIBLE(
         "$2", "$3", "$4") " AND ($5::uuid IS NULL OR h.id > $5::uuid) "
                           "AND ($6::text IS NULL OR $6 = ANY(h.approved_kinds)) "
-                          "AND ($7::text IS NULL OR CASE WHEN h.placed_children >= h.max_children "
+                          "AND ($7::text IS NULL OR CASE WHEN h.revoked THEN 'REVOKED' "
+                          "WHEN h.placed_children >= h.max_children "
                           "THEN 'AVAILABILITY_FULL' ELSE h.availability END = $7) "
                           "ORDER BY h.id LIMIT $1"};
 
@@ -290,12 +298,18 @@ inline const db::Statement kRevokeHome{
     "WHERE id = $1::uuid"};
 
 // What matching needs of every home approved for kind $4 that viewer ($1, $2, $3) sees.
+// The visible ids come from the owner index and the region tables (one hashed set), so
+// the cost follows what the viewer sees, not the size of the registry.
 inline const db::Statement kMatchFacts{
     "match_facts",
     "SELECT h.id, h.approved_kinds, h.max_children, h.min_age, h.max_age, h.placed_children, "
     "h.support_tier, h.availability, h.paused_until, h.latitude, h.longitude, h.languages, "
     "h.experience_tags, h.trainings FROM recruitment.home h "
-    "WHERE NOT h.revoked AND $4 = ANY(h.approved_kinds) AND " FHV_HOME_VISIBLE("$1", "$2", "$3")};
+    "WHERE NOT h.revoked AND $4 = ANY(h.approved_kinds) AND ($3 OR h.id IN ("
+    "SELECT o.id FROM recruitment.home o WHERE o.owner_id = $1 "
+    "UNION SELECT hr.home_id FROM recruitment.home_region hr "
+    "JOIN recruitment.region_member rm ON rm.region_id = hr.region_id "
+    "WHERE $2 AND rm.municipality = $1))"};
 
 // A placement started or ended ($3 start, $4 end or NULL); the home's occupancy is then
 // recounted from its placements, so a repeated or late event cannot skew it.

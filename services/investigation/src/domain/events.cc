@@ -1,37 +1,13 @@
 #include "services/investigation/src/domain/events.h"
 
 #include "absl/time/civil_time.h"
+#include "services/investigation/src/domain/investigation.h"
 
 namespace fhv::investigation {
 
 v1::HomeProfile PublishedProfile(const v1::Investigation& inv) {
-  v1::HomeProfile p = inv.home_profile();
-  p.clear_adults();
-  p.clear_household_children_ages();
-  p.clear_completed_trainings();
-  const auto& decided = inv.decision().decision_date();
-  const absl::CivilDay on(decided.year(), decided.month(), decided.day());
-  for (const auto& m : inv.household()) {
-    if (m.has_remove_time()) continue;
-    if (m.kind() == v1::HOUSEHOLD_MEMBER_KIND_APPLICANT_ADULT) {
-      auto* a = p.add_adults();
-      *a->mutable_name() = m.name();
-      *a->mutable_contact_details() = m.contact_details();
-    } else if (m.kind() == v1::HOUSEHOLD_MEMBER_KIND_CHILD && m.has_birth_date()) {
-      const auto& b = m.birth_date();
-      int age = static_cast<int>(on.year() - b.year());
-      if (on.month() < b.month() || (on.month() == b.month() && on.day() < b.day())) --age;
-      p.add_household_children_ages(std::max(0, age));
-    }
-  }
-  for (const auto& t : inv.trainings()) {
-    if (!t.has_completed_date()) continue;
-    auto* c = p.add_completed_trainings();
-    c->set_program(t.program());
-    c->set_program_name(t.program_name());
-    *c->mutable_completed_date() = t.completed_date();
-  }
-  return p;
+  const auto& d = inv.decision().decision_date();
+  return CurrentProfile(inv, absl::CivilDay(d.year(), d.month(), d.day()));
 }
 
 v1::InvestigationOpenedEvent OpenedEvent(const v1::Investigation& inv) {

@@ -90,6 +90,77 @@ std::optional<absl::CivilDay> DecisionDate(Violations& v, const v1::Investigatio
   return day;
 }
 
+bool IsTag(const std::string& s, size_t max) {
+  if (s.empty() || s.size() > max) return false;
+  for (char c : s) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) return false;
+  }
+  return true;
+}
+
+void CheckTags(Violations& v, const std::string& field,
+               const google::protobuf::RepeatedPtrField<std::string>& tags, size_t max_len) {
+  if (tags.size() > 30) v.Add(field, "must list at most 30");
+  std::set<std::string> seen;
+  for (int i = 0; i < tags.size() && i < 30; ++i) {
+    if (!IsTag(tags[i], max_len) || !seen.insert(tags[i]).second) {
+      v.Add(absl::StrCat(field, "[", i, "]"),
+            "must be a distinct lower-case code (a-z, 0-9, _, -)");
+    }
+  }
+}
+
+// The registry's rules for what an approval publishes, so that an approved home is
+// always one the registry can enter.
+void CheckProfile(Violations& v, const v1::HomeProfile& p) {
+  validation::CheckText(v, "home_profile.display_name", p.display_name(), 200, false);
+  validation::CheckText(v, "home_profile.family_composition_note", p.family_composition_note(),
+                        1000, false);
+  if (!fhv::common::v1::FamilyComposition_IsValid(p.family_composition())) {
+    v.Add("home_profile.family_composition", "is not a family composition");
+  }
+  if (!v1::DwellingKind_IsValid(p.dwelling_kind())) {
+    v.Add("home_profile.dwelling_kind", "is not a kind of dwelling");
+  }
+  if (p.rooms_for_placed_children() < 0 || p.rooms_for_placed_children() > 20) {
+    v.Add("home_profile.rooms_for_placed_children", "must be 0..20");
+  }
+  if (!p.location_municipality_id().empty()) {
+    v.Check("home_profile.location_municipality_id",
+            validation::CheckKommunkod(p.location_municipality_id()));
+  }
+  if (p.has_coarse_location()) {
+    const double lat = p.coarse_location().latitude(), lon = p.coarse_location().longitude();
+    if (!(lat >= 54 && lat <= 70) || !(lon >= 10 && lon <= 25)) {
+      v.Add("home_profile.coarse_location", "must be a position in Sweden");
+    }
+  }
+  CheckTags(v, "home_profile.languages", p.languages(), 3);
+  CheckTags(v, "home_profile.cultural_competences", p.cultural_competences(), 64);
+  CheckTags(v, "home_profile.experience_tags", p.experience_tags(), 64);
+  std::set<std::string> regions;
+  for (int i = 0; i < p.shared_with_region_ids_size(); ++i) {
+    if (!IsTag(p.shared_with_region_ids(i), 64) ||
+        !regions.insert(p.shared_with_region_ids(i)).second) {
+      v.Add(absl::StrCat("home_profile.shared_with_region_ids[", i, "]"),
+            "must be a distinct region id");
+    }
+  }
+  validation::CheckText(v, "home_profile.address.street", p.address().street(), 200, false);
+  validation::CheckText(v, "home_profile.address.city", p.address().city(), 100, false);
+  validation::CheckText(v, "home_profile.address.postal_code", p.address().postal_code(), 6, false);
+}
+
+// A decision publishes the home: it must say where the home is.
+absl::Status CheckPublishable(const v1::Investigation& inv) {
+  Violations v;
+  if (inv.home_profile().location_municipality_id().empty()) {
+    v.Add("home_profile.location_municipality_id",
+          "is required before a decision: set it with UpdateHomeProfile");
+  }
+  return v.ToStatus();
+}
+
 bool Current(const v1::HouseholdMember& m) { return !m.has_remove_time(); }
 bool IsAdult(const v1::HouseholdMember& m) {
   return m.kind() == v1::HOUSEHOLD_MEMBER_KIND_APPLICANT_ADULT ||
@@ -327,6 +398,17 @@ absl::Status AddMember(v1::Investigation& inv, v1::HouseholdMember member,
     PastDate(v, "member.birth_date", member.birth_date(), actor);
   }
   if (auto st = v.ToStatus(); !st.ok()) return st;
+  if (member.kind() == v1::HOUSEHOLD_MEMBER_KIND_APPLICANT_ADULT) {
+    int applicants = 0;
+    for (const auto& m : inv.household()) {
+      applicants += Current(m) && m.kind() == v1::HOUSEHOLD_MEMBER_KIND_APPLICANT_ADULT;
+    }
+    if (applicants >= 2) {
+      Violations two;
+      two.Add("member.kind", "a home has at most two applicant adults; add an OTHER_ADULT");
+      return two.ToStatus();
+    }
+  }
   for (const auto& m : inv.household()) {
     if (Current(m) && !m.personnummer().empty() && m.personnummer() == member.personnummer()) {
       return Error(absl::StatusCode::kAlreadyExists, "MEMBER_EXISTS",
@@ -642,16 +724,7 @@ absl::Status UpdateHomeProfile(v1::Investigation& inv, const v1::HomeProfile& pr
   options.set_replace_message_fields(true);
   options.set_replace_repeated_fields(true);
   google::protobuf::util::FieldMaskUtil::MergeMessageTo(profile, mask, options, &out);
-  validation::CheckText(v, "home_profile.display_name", out.display_name(), 200, false);
-  validation::CheckText(v, "home_profile.family_composition_note", out.family_composition_note(),
-                        1000, false);
-  if (out.rooms_for_placed_children() < 0 || out.rooms_for_placed_children() > 20) {
-    v.Add("home_profile.rooms_for_placed_children", "must be 0..20");
-  }
-  if (!out.location_municipality_id().empty()) {
-    v.Check("home_profile.location_municipality_id",
-            validation::CheckKommunkod(out.location_municipality_id()));
-  }
+  CheckProfile(v, out);
   if (auto st = v.ToStatus(); !st.ok()) return st;
   *inv.mutable_home_profile() = std::move(out);
   Touch(inv, actor);
@@ -818,6 +891,7 @@ absl::Status MarkReadyForDecision(v1::Investigation& inv, v1::Recommendation rec
         !st.ok()) {
       return st;
     }
+    if (auto st = CheckPublishable(inv); !st.ok()) return st;
   }
   const auto missing = MissingSteps(inv);
   if (!missing.empty()) {
@@ -870,6 +944,7 @@ absl::Status Approve(v1::Investigation& inv, const v1::ApprovalScope& scope,
   }
   if (auto st = v.ToStatus(); !st.ok()) return st;
   if (auto st = CheckScope(scope, "scope"); !st.ok()) return st;
+  if (auto st = CheckPublishable(inv); !st.ok()) return st;
   const auto missing = MissingSteps(inv);
   if (!missing.empty()) {
     return Error(absl::StatusCode::kFailedPrecondition, "INVESTIGATION_INCOMPLETE",
@@ -940,6 +1015,34 @@ absl::Status Discontinue(v1::Investigation& inv, v1::DiscontinuationReason reaso
   return absl::OkStatus();
 }
 
+v1::HomeProfile CurrentProfile(const v1::Investigation& inv, absl::CivilDay on) {
+  v1::HomeProfile p = inv.home_profile();
+  p.clear_adults();
+  p.clear_household_children_ages();
+  p.clear_completed_trainings();
+  for (const auto& m : inv.household()) {
+    if (m.has_remove_time()) continue;
+    if (m.kind() == v1::HOUSEHOLD_MEMBER_KIND_APPLICANT_ADULT) {
+      auto* a = p.add_adults();
+      *a->mutable_name() = m.name();
+      *a->mutable_contact_details() = m.contact_details();
+    } else if (m.kind() == v1::HOUSEHOLD_MEMBER_KIND_CHILD && m.has_birth_date()) {
+      const auto& b = m.birth_date();
+      int age = static_cast<int>(on.year() - b.year());
+      if (on.month() < b.month() || (on.month() == b.month() && on.day() < b.day())) --age;
+      p.add_household_children_ages(std::max(0, age));
+    }
+  }
+  for (const auto& t : inv.trainings()) {
+    if (!t.has_completed_date()) continue;
+    auto* c = p.add_completed_trainings();
+    c->set_program(t.program());
+    c->set_program_name(t.program_name());
+    *c->mutable_completed_date() = t.completed_date();
+  }
+  return p;
+}
+
 void Derive(v1::Investigation& inv, absl::CivilDay today) {
   inv.clear_missing_steps();
   if (IsUndecided(inv.state())) {
@@ -951,6 +1054,7 @@ void Derive(v1::Investigation& inv, absl::CivilDay today) {
   } else if (inv.has_discontinuation()) {
     if (auto d = Day(inv.discontinuation().discontinued_date())) end = *d;
   }
+  *inv.mutable_home_profile() = CurrentProfile(inv, end);
   if (auto opened = Day(inv.opened_date())) {
     inv.set_days_open(static_cast<int32_t>(std::max<int64_t>(0, end - *opened)));
   }

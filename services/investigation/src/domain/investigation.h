@@ -122,8 +122,12 @@ std::vector<v1::MissingStep> MissingSteps(const v1::Investigation& inv);
 // "REGISTER_CHECK:<id>:POLICE,REFERENCES".
 std::string MissingStepsList(const std::vector<v1::MissingStep>& steps);
 
+// The profile with its output-only fields as of `on`: the current applicant adults' names
+// and contact details, the current children's ages and the completed trainings.
+v1::HomeProfile CurrentProfile(const v1::Investigation& inv, absl::CivilDay on);
+
 // Fills the fields computed at read time: missing_steps, days_open, each check's
-// days_waiting.
+// days_waiting, and the profile's output-only fields (as of the decision, or today).
 void Derive(v1::Investigation& inv, absl::CivilDay today);
 
 // INVALID_ARGUMENT under `field` unless the scope is possible: kinds named once each,

@@ -97,6 +97,8 @@ struct Verb {
   const std::string& investigation_id;
   const std::string& etag;
   const std::string& request_id;
+  // Creates of a step (a member, a check, a visit...) require a request_id.
+  bool creates = false;
 };
 
 template <typename Response>
@@ -110,10 +112,12 @@ grpc::ServerUnaryReactor* ServeVerb(server::Runtime& rt, grpc::CallbackServerCon
        .kind = server::CallKind::kWrite,
        .request_id = verb.request_id},
       request, response,
-      [id = verb.investigation_id, etag = verb.etag, response, apply = std::move(apply)](
+      [id = verb.investigation_id, etag = verb.etag, response, apply = std::move(apply),
+       missing_request_id = verb.creates && verb.request_id.empty()](
           server::CallContext& call, db::Connection& conn) -> absl::Status {
         const bool service = call.principal().org_kind == auth::OrgKind::kInternal;
         Violations v;
+        if (missing_request_id) v.Add("request_id", "is required: a client-chosen id");
         if (!IsUuid(id)) v.Add("investigation_id", "must be an investigation id (a UUID)");
         if (etag.empty() && !service) v.Add("etag", "is required: the investigation's etag");
         if (auto st = v.ToStatus(); !st.ok()) return st;
@@ -158,9 +162,15 @@ absl::StatusOr<fhv::recruitment::v1::Applicant> FetchApplicant(server::Runtime& 
     case grpc::StatusCode::PERMISSION_DENIED:
     case grpc::StatusCode::NOT_FOUND:
       return not_found;
-    default:
+    case grpc::StatusCode::UNAVAILABLE:
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+    case grpc::StatusCode::RESOURCE_EXHAUSTED:
       return Unavailable("RECRUITMENT_UNAVAILABLE",
                          "the recruitment service could not be reached; retry");
+    default:
+      // A misconfiguration between the services (e.g. a refused service token).
+      return absl::InternalError(absl::StrCat(
+          "recruitment answered ", static_cast<int>(st.error_code()), ": ", st.error_message()));
   }
   if (resp.applicant().organisation().id() != org_id) return not_found;
   return resp.applicant();
@@ -190,6 +200,14 @@ grpc::ServerUnaryReactor* InvestigationHandlers::OpenInvestigation(
         }
         auto applicant = FetchApplicant(rt_, call, request->applicant_id(), caller.org_id);
         if (!applicant.ok()) return applicant.status();
+        // Recruitment learns of decisions through events; this service knows at once.
+        auto decided = InvestigationStore::DecidedInitial(conn, request->applicant_id());
+        if (!decided.ok()) return decided.status();
+        if (*decided) {
+          return Error(absl::StatusCode::kFailedPrecondition, "APPLICANT_NOT_INVESTIGABLE",
+                       "the applicant's investigation is already decided",
+                       {{"investigation_state", **decided}});
+        }
         std::vector<std::string> member_ids;
         for (int i = 0; i < applicant->adults_size(); ++i) member_ids.push_back(NewUuid());
         OpenSpec spec{.investigation_id = NewUuid(),
@@ -376,7 +394,8 @@ grpc::ServerUnaryReactor* InvestigationHandlers::AddHouseholdMember(
     v1::AddHouseholdMemberResponse* response) {
   return ServeVerb(rt_, ctx,
                    {"AddHouseholdMember", auth::Action::kRecordInvestigationStep,
-                    request->investigation_id(), request->etag(), request->request_id()},
+                    request->investigation_id(), request->etag(), request->request_id(),
+                    /*creates=*/true},
                    *request, response,
                    [request, response](server::CallContext&, db::Connection&,
                                        v1::Investigation& inv, const Actor& actor) {
@@ -419,7 +438,8 @@ grpc::ServerUnaryReactor* InvestigationHandlers::RequestRegisterCheck(
     v1::RequestRegisterCheckResponse* response) {
   return ServeVerb(rt_, ctx,
                    {"RequestRegisterCheck", auth::Action::kRecordInvestigationStep,
-                    request->investigation_id(), request->etag(), request->request_id()},
+                    request->investigation_id(), request->etag(), request->request_id(),
+                    /*creates=*/true},
                    *request, response,
                    [request, response](server::CallContext&, db::Connection&,
                                        v1::Investigation& inv, const Actor& actor) {
@@ -461,8 +481,7 @@ grpc::ServerUnaryReactor* InvestigationHandlers::GetRegisterCheckNote(
       *request, response,
       [request, response](server::CallContext& call, db::Connection& conn) -> absl::Status {
         // Every attempt is audited with its purpose, also one that is refused below.
-        call.AuditAttempt("register_note", request->register_check_id(),
-                          request->purpose().substr(0, 1000));
+        call.AuditAttempt("register_note", request->register_check_id(), request->purpose());
         Violations v;
         if (!IsUuid(request->investigation_id())) v.Add("investigation_id", "must be an id");
         if (!IsUuid(request->register_check_id())) v.Add("register_check_id", "must be an id");
@@ -594,7 +613,8 @@ grpc::ServerUnaryReactor* InvestigationHandlers::RecordHomeVisit(
     v1::RecordHomeVisitResponse* response) {
   return ServeVerb(rt_, ctx,
                    {"RecordHomeVisit", auth::Action::kRecordInvestigationStep,
-                    request->investigation_id(), request->etag(), request->request_id()},
+                    request->investigation_id(), request->etag(), request->request_id(),
+                    /*creates=*/true},
                    *request, response,
                    [request, response](server::CallContext&, db::Connection&,
                                        v1::Investigation& inv, const Actor& actor) {
@@ -610,7 +630,8 @@ grpc::ServerUnaryReactor* InvestigationHandlers::RecordInterview(
     v1::RecordInterviewResponse* response) {
   return ServeVerb(rt_, ctx,
                    {"RecordInterview", auth::Action::kRecordInvestigationStep,
-                    request->investigation_id(), request->etag(), request->request_id()},
+                    request->investigation_id(), request->etag(), request->request_id(),
+                    /*creates=*/true},
                    *request, response,
                    [request, response](server::CallContext&, db::Connection&,
                                        v1::Investigation& inv, const Actor& actor) {
@@ -626,7 +647,8 @@ grpc::ServerUnaryReactor* InvestigationHandlers::RecordReference(
     v1::RecordReferenceResponse* response) {
   return ServeVerb(rt_, ctx,
                    {"RecordReference", auth::Action::kRecordInvestigationStep,
-                    request->investigation_id(), request->etag(), request->request_id()},
+                    request->investigation_id(), request->etag(), request->request_id(),
+                    /*creates=*/true},
                    *request, response,
                    [request, response](server::CallContext&, db::Connection&,
                                        v1::Investigation& inv, const Actor& actor) {
@@ -642,7 +664,8 @@ grpc::ServerUnaryReactor* InvestigationHandlers::RecordTraining(
     v1::RecordTrainingResponse* response) {
   return ServeVerb(rt_, ctx,
                    {"RecordTraining", auth::Action::kRecordInvestigationStep,
-                    request->investigation_id(), request->etag(), request->request_id()},
+                    request->investigation_id(), request->etag(), request->request_id(),
+                    /*creates=*/true},
                    *request, response,
                    [request, response](server::CallContext&, db::Connection&,
                                        v1::Investigation& inv, const Actor& actor) {

@@ -120,6 +120,14 @@ absl::StatusOr<std::optional<Stored>> InvestigationStore::LatestDecided(
   return std::optional<Stored>(std::move(many->front()));
 }
 
+absl::StatusOr<std::optional<std::string>> InvestigationStore::DecidedInitial(
+    db::Connection& conn, const std::string& applicant_id) {
+  auto r = conn.Exec(sql::kDecidedInitial, {applicant_id});
+  if (!r.ok()) return r.status();
+  if (r->rows() == 0) return std::optional<std::string>();
+  return std::optional<std::string>(std::string(r->Text(0, 0)));
+}
+
 absl::StatusOr<std::vector<Stored>> InvestigationStore::Undecided(db::Connection& conn,
                                                                   const std::string& org_id) {
   auto r = conn.Exec(sql::kUndecided, {db::Param::NullIfEmpty(org_id)});

@@ -63,6 +63,10 @@ class InvestigationStore {
   static absl::StatusOr<std::optional<Stored>> LatestDecided(db::Connection& conn,
                                                              const std::string& home_id);
 
+  // The state of the applicant's decided initial investigation, if any.
+  static absl::StatusOr<std::optional<std::string>> DecidedInitial(db::Connection& conn,
+                                                                   const std::string& applicant_id);
+
   // Undecided investigations of `org_id` ("" for all organisations).
   static absl::StatusOr<std::vector<Stored>> Undecided(db::Connection& conn,
                                                        const std::string& org_id);

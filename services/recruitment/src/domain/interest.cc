@@ -78,7 +78,10 @@ absl::StatusOr<ValidInterest> ValidateInterest(const v1::Interest& in, absl::Civ
   } else if (!v1::InterestSource_IsValid(interest.source())) {
     v.Add("interest.source", "is not a known source");
   }
-  validation::CheckText(v, "interest.campaign_id", interest.campaign_id(), 64, false);
+  // A code, not free text: it labels metrics.
+  if (!interest.campaign_id().empty() && !IsRegionId(interest.campaign_id())) {
+    v.Add("interest.campaign_id", "must be a code of 1..64 of a-z, 0-9, '-', '_'");
+  }
   if (interest.source() == v1::INTEREST_SOURCE_CAMPAIGN && interest.campaign_id().empty()) {
     v.Add("interest.campaign_id", "is required when the source is a campaign");
   }

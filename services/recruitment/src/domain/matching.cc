@@ -118,105 +118,135 @@ double DistanceKm(const GeoPoint& a, const GeoPoint& b) {
   return 2 * kEarthRadiusKm * std::asin(std::min(1.0, std::sqrt(h)));
 }
 
-Candidate Evaluate(const HomeFacts& home, const ValidNeeds& needs, const Origin& origin) {
+namespace {
+
+// Adds up a home's criteria; builds their explanations only when asked, since ranking
+// rates every visible home and explains only the ones returned.
+class Criteria {
+ public:
+  Criteria(Candidate& c, bool explain) : c_(c), explain_(explain) { c_.eligible = true; }
+
+  template <typename Detail>
+  void Hard(const char* name, bool met, Detail detail) {
+    c_.eligible &= met;
+    if (explain_) c_.criteria.push_back(fhv::recruitment::Hard(name, met, detail()));
+  }
+  template <typename Detail>
+  void Soft(const char* name, int points, Detail detail) {
+    c_.score += points;
+    if (explain_) c_.criteria.push_back(fhv::recruitment::Soft(name, points, detail()));
+  }
+
+ private:
+  Candidate& c_;
+  const bool explain_;
+};
+
+}  // namespace
+
+Candidate Evaluate(const HomeFacts& home, const ValidNeeds& needs, const Origin& origin,
+                   bool explain) {
   Candidate c;
   c.home_id = home.id;
-  auto& out = c.criteria;
+  Criteria out(c, explain);
 
   const bool kind_ok = std::find(home.approved_kinds.begin(), home.approved_kinds.end(),
                                  needs.kind) != home.approved_kinds.end();
-  out.push_back(
-      Hard("approved_kind", kind_ok,
-           absl::StrCat(kind_ok ? "approved for " : "not approved for ", KindName(needs.kind))));
+  out.Hard("approved_kind", kind_ok, [&] {
+    return absl::StrCat(kind_ok ? "approved for " : "not approved for ", KindName(needs.kind));
+  });
 
   const int free = std::max(0, home.max_children - home.placed_children);
-  out.push_back(Hard(
-      "capacity", free >= needs.children,
-      absl::StrCat(free, " of ", home.max_children, " places free, ", needs.children, " needed")));
+  out.Hard("capacity", free >= needs.children, [&] {
+    return absl::StrCat(free, " of ", home.max_children, " places free, ", needs.children,
+                        " needed");
+  });
 
   const bool ages_ok = home.min_age <= needs.youngest_age && needs.oldest_age <= home.max_age;
-  out.push_back(Hard("age_range", ages_ok,
-                     absl::StrCat("approved for ages ", home.min_age, "-", home.max_age)));
+  out.Hard("age_range", ages_ok,
+           [&] { return absl::StrCat("approved for ages ", home.min_age, "-", home.max_age); });
 
-  bool available = false;
-  std::string why;
-  if (home.availability == v1::AVAILABILITY_AVAILABLE) {
-    available = true;
-    why = "available";
-  } else if (home.availability == v1::AVAILABILITY_PAUSED && home.paused_until) {
-    available = *home.paused_until < needs.start_date;
-    why = absl::StrCat("paused until ", absl::FormatCivilTime(*home.paused_until));
-  } else {
-    why = "not available";
-  }
-  out.push_back(Hard("available_on_start", available, why));
+  const bool paused = home.availability == v1::AVAILABILITY_PAUSED && home.paused_until;
+  const bool available = home.availability == v1::AVAILABILITY_AVAILABLE ||
+                         (paused && *home.paused_until < needs.start_date);
+  out.Hard("available_on_start", available, [&]() -> std::string {
+    if (home.availability == v1::AVAILABILITY_AVAILABLE) return "available";
+    if (paused) return absl::StrCat("paused until ", absl::FormatCivilTime(*home.paused_until));
+    return "not available";
+  });
 
-  out.push_back(Hard("visible", home.visible,
-                     home.visible ? "visible to the asking organisation"
-                                  : "not visible to the asking organisation"));
+  out.Hard("visible", home.visible, [&] {
+    return std::string(home.visible ? "visible to the asking organisation"
+                                    : "not visible to the asking organisation");
+  });
 
   const bool reinforced = home.tier == v1::SUPPORT_TIER_INTENSIVELY_REINFORCED;
   const bool alone = !reinforced || home.placed_children == 0;
-  out.push_back(Hard("reinforced_alone", alone,
-                     !reinforced ? "not an intensively reinforced home"
-                     : alone     ? "intensively reinforced, no other child placed"
-                                 : "intensively reinforced, another child is placed"));
+  out.Hard("reinforced_alone", alone, [&] {
+    return std::string(!reinforced ? "not an intensively reinforced home"
+                       : alone     ? "intensively reinforced, no other child placed"
+                                   : "intensively reinforced, another child is placed");
+  });
 
   const bool tier_ok = !needs.intensively_reinforced || reinforced;
-  out.push_back(Hard("support_tier", tier_ok,
-                     needs.intensively_reinforced
-                         ? (reinforced ? "intensively reinforced as needed"
-                                       : "not intensively reinforced as needed")
-                         : "any tier"));
-
-  c.eligible = true;
-  for (const auto& criterion : out) c.eligible &= criterion.met();
+  out.Hard("support_tier", tier_ok, [&] {
+    return std::string(!needs.intensively_reinforced ? "any tier"
+                       : reinforced                  ? "intensively reinforced as needed"
+                                                     : "not intensively reinforced as needed");
+  });
 
   // Soft criteria.
   if (home.location && origin.location) {
     const double km = DistanceKm(*home.location, *origin.location);
     const int points =
         static_cast<int>(std::lround(kMaxDistancePoints * std::max(0.0, 1.0 - km / kZeroPointsKm)));
-    out.push_back(Soft("distance", points,
-                       absl::StrCat(std::lround(km), " km from ",
-                                    origin.name.empty() ? needs.home_municipality : origin.name)));
+    out.Soft("distance", points, [&] {
+      return absl::StrCat(std::lround(km), " km from ",
+                          origin.name.empty() ? needs.home_municipality : origin.name);
+    });
   } else {
-    out.push_back(Soft("distance", 0, "distance unknown"));
+    out.Soft("distance", 0, [] { return std::string("distance unknown"); });
   }
 
   if (needs.languages.empty()) {
-    out.push_back(Soft("language", 0, "no language asked for"));
+    out.Soft("language", 0, [] { return std::string("no language asked for"); });
   } else {
-    std::vector<std::string> spoken;
-    for (const auto& l : needs.languages) {
-      if (Contains(home.languages, l)) spoken.push_back(l);
-    }
+    int spoken = 0;
+    for (const auto& l : needs.languages) spoken += Contains(home.languages, l);
     const int points = static_cast<int>(
-        std::lround(kLanguagePoints * static_cast<double>(spoken.size()) / needs.languages.size()));
-    out.push_back(Soft("language", points,
-                       spoken.empty() ? "speaks none of the child's languages"
-                                      : absl::StrCat("speaks ", absl::StrJoin(spoken, ", "))));
+        std::lround(kLanguagePoints * static_cast<double>(spoken) / needs.languages.size()));
+    out.Soft("language", points, [&]() -> std::string {
+      std::vector<std::string> names;
+      for (const auto& l : needs.languages) {
+        if (Contains(home.languages, l)) names.push_back(l);
+      }
+      if (names.empty()) return "speaks none of the child's languages";
+      return absl::StrCat("speaks ", absl::StrJoin(names, ", "));
+    });
   }
 
-  std::vector<std::string> tags = needs.needs_tags;
-  if (needs.children > 1 && !Contains(tags, "sibling_groups")) tags.push_back("sibling_groups");
-  std::vector<std::string> matched;
-  for (const auto& t : tags) {
-    if (Contains(home.experience_tags, t)) matched.push_back(t);
-  }
-  std::sort(matched.begin(), matched.end());
-  out.push_back(
-      Soft("experience",
-           std::min(kMaxExperiencePoints, kPointsPerExperience * static_cast<int>(matched.size())),
-           matched.empty() ? "no experience of the needs asked for"
-                           : absl::StrCat("experience of ", absl::StrJoin(matched, ", "))));
+  const bool siblings = needs.children > 1 && !Contains(needs.needs_tags, "sibling_groups");
+  int matched = 0;
+  for (const auto& t : needs.needs_tags) matched += Contains(home.experience_tags, t);
+  if (siblings) matched += Contains(home.experience_tags, "sibling_groups");
+  out.Soft("experience", std::min(kMaxExperiencePoints, kPointsPerExperience * matched),
+           [&]() -> std::string {
+             std::vector<std::string> names;
+             for (const auto& t : needs.needs_tags) {
+               if (Contains(home.experience_tags, t)) names.push_back(t);
+             }
+             if (siblings && Contains(home.experience_tags, "sibling_groups")) {
+               names.push_back("sibling_groups");
+             }
+             std::sort(names.begin(), names.end());
+             if (names.empty()) return "no experience of the needs asked for";
+             return absl::StrCat("experience of ", absl::StrJoin(names, ", "));
+           });
 
-  out.push_back(Soft("training", home.trainings.empty() ? 0 : kTrainingPoints,
-                     home.trainings.empty()
-                         ? "no training completed"
-                         : absl::StrCat("completed ", absl::StrJoin(home.trainings, ", "))));
-
-  for (const auto& criterion : out) c.score += criterion.points();
+  out.Soft("training", home.trainings.empty() ? 0 : kTrainingPoints, [&]() -> std::string {
+    if (home.trainings.empty()) return "no training completed";
+    return absl::StrCat("completed ", absl::StrJoin(home.trainings, ", "));
+  });
   return c;
 }
 

@@ -83,8 +83,11 @@ struct Candidate {
 // Evaluates one home for `needs`. Hard constraints: approved_kind, capacity (free places
 // for all the children), age_range, available_on_start, visible, reinforced_alone (an
 // intensively reinforced home has no other child placed) and support_tier (a placement
-// that needs an intensively reinforced home gets only such homes).
-Candidate Evaluate(const HomeFacts& home, const ValidNeeds& needs, const Origin& origin);
+// that needs an intensively reinforced home gets only such homes). With `explain` false
+// only `eligible` and `score` are set (fast, for ranking many homes); with true also
+// `criteria`, with the same eligibility and score.
+Candidate Evaluate(const HomeFacts& home, const ValidNeeds& needs, const Origin& origin,
+                   bool explain = true);
 
 // The eligible candidates, best first: score descending, then home id ascending.
 std::vector<Candidate> Rank(std::vector<Candidate> candidates);

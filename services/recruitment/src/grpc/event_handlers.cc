@@ -1,5 +1,8 @@
 #include "services/recruitment/src/grpc/event_handlers.h"
 
+#include <algorithm>
+
+#include "common/util/log.h"
 #include "common/util/status.h"
 #include "fhv/investigation/v1/events.pb.h"
 #include "fhv/placement/v1/events.pb.h"
@@ -44,6 +47,32 @@ absl::Status UpsertApproved(server::CallContext& call, db::Connection& conn,
   if (!home.ok()) return home.status();
   auto decided = FromDate(decision_date, "decision_date");
   if (!decided.ok()) return decided.status();
+  // A home is shared only with regions its owner belongs to; others are left out rather
+  // than block the approval (which would hold back every later event of the applicant).
+  if (home->owner().kind() != fhv::common::v1::ORGANISATION_KIND_MUNICIPALITY) {
+    home->clear_shared_with_regions();
+  } else {
+    const std::vector<std::string> regions(home->shared_with_regions().begin(),
+                                           home->shared_with_regions().end());
+    auto outside = HomeStore::RegionsNotJoinedBy(conn, regions, home->owner().id());
+    if (!outside.ok()) return outside.status();
+    if (!outside->empty()) {
+      log::Warn("approval names regions the owner is not in; not shared with them",
+                {{"home_id", home_id}, {"regions_left_out", std::to_string(outside->size())}});
+      home->clear_shared_with_regions();
+      for (size_t i = 0; i < regions.size(); ++i) {
+        if (std::find(outside->begin(), outside->end(), static_cast<int>(i)) == outside->end()) {
+          home->add_shared_with_regions(regions[i]);
+        }
+      }
+    }
+  }
+  // Once protected, an address stays protected: a later approval does not lower it.
+  auto existing = HomeStore::GetMany(conn, {home_id}, {.all = true});
+  if (!existing.ok()) return existing.status();
+  if (!existing->empty() && existing->front().protected_address()) {
+    home->set_protected_address(true);
+  }
   call.Audit("home", home_id);
   return HomeStore::Upsert(conn, *home, *decided, call.now()).status();
 }
@@ -65,6 +94,14 @@ void RegisterEventHandlers(server::Runtime&, events::EventSink& sink) {
       "fhv.investigation.v1.HomeApprovedEvent",
       On<inv::HomeApprovedEvent>([](server::CallContext& call, db::Connection& conn,
                                     const inv::HomeApprovedEvent& e) -> absl::Status {
+        auto applicant = ApplicantStore::Get(conn, e.applicant_id(), "");
+        if (!applicant.ok()) return applicant.status();
+        if (applicant->state() == v1::APPLICANT_STATE_WITHDRAWN) {
+          // The applicant withdrew before the decision arrived: no home enters.
+          log::Warn("approval of a withdrawn applicant; the home is not entered",
+                    {{"applicant_id", e.applicant_id()}});
+          return absl::OkStatus();
+        }
         if (auto st = ApplicantStore::RecordEvent(conn, e.applicant_id(), PipelineStep::kApprove,
                                                   kInvestigationActor, call.now());
             !st.ok()) {

@@ -1,5 +1,8 @@
 // RecruitmentHandlers: the registry of approved homes and matching.
 
+#include <map>
+#include <set>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/util/ids.h"
@@ -19,10 +22,10 @@ namespace {
 
 constexpr char kHome[] = "home";
 
-// The home as `viewer` is shown it.
+// The home as `viewer` is shown it: a protected address only to its owner, whoever asks.
 v1::Home Shown(v1::Home home, const Viewer& viewer) {
   home.set_availability(EffectiveAvailability(home));
-  return viewer.all ? home : ShownTo(std::move(home), viewer.org_id);
+  return ShownTo(std::move(home), viewer.org_id);
 }
 
 // INVALID_ARGUMENT naming each region of `home` that its owner does not belong to.
@@ -66,6 +69,12 @@ grpc::ServerUnaryReactor* RecruitmentHandlers::RegisterApprovedHome(
         if (auto st = v.ToStatus(); !st.ok()) return st;
         auto home = ValidateNewHome(request->home());
         if (!home.ok()) return home.status();
+        if (!home->applicant_id().empty()) {
+          // Its investigation's approval enters it, under the investigation's home id.
+          return Error(absl::StatusCode::kFailedPrecondition, "HOME_COMES_FROM_INVESTIGATION",
+                       "an applicant's home enters the registry when its investigation is "
+                       "approved; register by hand only homes without an applicant");
+        }
         const auth::Principal& caller = call.principal();
         if (caller.org_kind != auth::OrgKind::kInternal && home->owner().id() != caller.org_id) {
           return PermissionDenied("an organisation may register only its own homes");
@@ -82,17 +91,6 @@ grpc::ServerUnaryReactor* RecruitmentHandlers::RegisterApprovedHome(
         if (auto st = CheckRegions(conn, *home); !st.ok()) return st;
 
         home->set_id(NewUuid());
-        if (!home->applicant_id().empty()) {
-          // The hand entry stands in for the investigation's approval event.
-          auto approved = ApplicantStore::Step(conn,
-                                               {.id = home->applicant_id(),
-                                                .org_id = home->owner().id(),
-                                                .step = PipelineStep::kApprove,
-                                                .actor = caller.user},
-                                               call.now());
-          if (!approved.ok()) return approved.status();
-          call.Audit("applicant", approved->id());
-        }
         auto stored = HomeStore::Upsert(conn, *home, Today(call.now()), call.now());
         if (!stored.ok()) return stored.status();
         call.Audit(kHome, stored->id());
@@ -280,9 +278,12 @@ grpc::ServerUnaryReactor* RecruitmentHandlers::FindCandidateHomes(
           origin.location =
               GeoPoint{municipality->location().latitude(), municipality->location().longitude()};
         }
+        // Rate every home fast; explain only the page returned.
         std::vector<Candidate> candidates;
         candidates.reserve(facts->size());
-        for (const HomeFacts& f : *facts) candidates.push_back(Evaluate(f, *needs, origin));
+        for (const HomeFacts& f : *facts) {
+          candidates.push_back(Evaluate(f, *needs, origin, /*explain=*/false));
+        }
         candidates = Rank(std::move(candidates));
         metrics_.matching_seconds().Observe(absl::ToDoubleSeconds(absl::Now() - started));
 
@@ -297,7 +298,12 @@ grpc::ServerUnaryReactor* RecruitmentHandlers::FindCandidateHomes(
         const auto end =
             candidates.end() - begin > *page_size ? begin + *page_size : candidates.end();
         std::vector<std::string> ids;
+        std::map<std::string, const HomeFacts*> facts_of;
         for (auto it = begin; it != end; ++it) ids.push_back(it->home_id);
+        const std::set<std::string> wanted(ids.begin(), ids.end());
+        for (const HomeFacts& f : *facts) {
+          if (wanted.contains(f.id)) facts_of[f.id] = &f;
+        }
         auto homes = HomeStore::GetMany(conn, ids, viewer);
         if (!homes.ok()) return homes.status();
         std::map<std::string, v1::Home*> by_id;
@@ -308,8 +314,9 @@ grpc::ServerUnaryReactor* RecruitmentHandlers::FindCandidateHomes(
           auto* out = response->add_candidates();
           call.Audit(kHome, it->home_id);
           *out->mutable_home() = Shown(std::move(*found->second), viewer);
-          out->set_score(it->score);
-          for (auto& c : it->criteria) *out->add_criteria() = std::move(c);
+          Candidate explained = Evaluate(*facts_of.at(it->home_id), *needs, origin);
+          out->set_score(explained.score);
+          for (auto& c : explained.criteria) *out->add_criteria() = std::move(c);
         }
         if (end != candidates.end() && end != begin) {
           const Candidate& last = *(end - 1);

@@ -194,7 +194,8 @@ absl::Status ApplicantStore::RecordEvent(db::Connection& conn, const std::string
                                          PipelineStep step, const std::string& actor,
                                          absl::Time now) {
   auto current = Lock(conn, id, "");
-  if (!current.ok()) return NotFound("applicant");
+  if (current.status().code() == absl::StatusCode::kPermissionDenied) return NotFound("applicant");
+  if (!current.ok()) return current.status();
   const v1::ApplicantState to = StateAfterEvent(current->first, step);
   if (to == v1::APPLICANT_STATE_UNSPECIFIED) return absl::OkStatus();
   return MoveTo(conn, {.id = id, .step = step, .actor = actor}, to, now);

@@ -30,6 +30,7 @@ absl::StatusOr<v1::Home> RowToHome(const db::Result& r, int i) {
   if (!r.IsNull(i, 4)) *h.mutable_paused_until() = ToDate(r.Date(i, 4));
   *h.mutable_approved_on() = ToDate(r.Date(i, 5));
   h.set_etag(std::string(r.Text(i, 6)));
+  h.set_revoked(r.Bool(i, 7));
   h.clear_shared_with_regions();
   for (auto& region : r.TextArray(i, 8)) h.add_shared_with_regions(std::move(region));
   return h;

@@ -47,6 +47,10 @@ absl::StatusOr<RegisteredInterest> InterestStore::Register(db::Connection& conn,
   if (open->rows() > 0) {
     applicant_id = std::string(open->Text(0, 0));
     out.existing_applicant = true;
+    auto locked = conn.Exec(sql::kLockOpenApplicant, {applicant_id});
+    if (!locked.ok()) return locked.status();
+    // Closed by a concurrent step since we looked: retry, which makes a new applicant.
+    if (locked->rows() == 0) return db::StatusFromSqlState("40001", sql::kLockOpenApplicant.name);
     if (auto r = conn.Exec(sql::kAddPersons,
                            {applicant_id, caller.org_id, db::Param::TextArray(valid.personnummer)});
         !r.ok()) {
