@@ -161,8 +161,11 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const std::string& 
   PQsetNoticeProcessor(
       conn, [](void*, const char*) { log::Write(log::Level::kDebug, "database notice"); }, nullptr);
   std::unique_ptr<Connection> c(new Connection(conn, metrics));
+  // JIT compiles a query on every run once its estimated cost passes a threshold: costly
+  // for short OLTP statements, and a generic plan's estimate can pass it. Off.
   absl::Status st = c->ExecScript(
-      absl::StrCat("SET TIME ZONE 'UTC'; SET DateStyle = ISO; SET statement_timeout = ",
+      absl::StrCat("SET TIME ZONE 'UTC'; SET DateStyle = ISO; SET jit = off; "
+                   "SET statement_timeout = ",
                    absl::ToInt64Milliseconds(statement_timeout),
                    "; SET lock_timeout = ", absl::ToInt64Milliseconds(lock_timeout), ";"));
   if (!st.ok()) return st;

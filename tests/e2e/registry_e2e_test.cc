@@ -439,7 +439,13 @@ TEST_F(RegistryE2E, FindCandidateHomesRanksExplainsAndPages) {
   EXPECT_EQ(Find(Needs(9), "2418", 1, first->next_page_token()).status().code(),
             absl::StatusCode::kInvalidArgument);
 
-  // Storuman sees its own and Malå's shared home? Malå's homes are not shared here.
+  // The suite's own services see every home (here also Torsås's and the agency's).
+  v1::FindCandidateHomesRequest as_service;
+  *as_service.mutable_needs() = needs;
+  auto all = Call(&Stub::FindCandidateHomes, as_service, keys_.Mint(Service()));
+  ASSERT_TRUE(all.ok()) << all.status();
+  EXPECT_EQ(all->candidates_size(), 5);
+  // Malå's homes are not shared here: Storuman sees only its own.
   auto storuman = Find(needs, "2421");
   ASSERT_TRUE(storuman.ok());
   ASSERT_EQ(storuman->candidates_size(), 1);

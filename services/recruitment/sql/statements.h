@@ -297,19 +297,39 @@ inline const db::Statement kRevokeHome{
     "UPDATE recruitment.home SET revoked = true, version = version + 1, updated_at = $2 "
     "WHERE id = $1::uuid"};
 
-// What matching needs of every home approved for kind $4 that viewer ($1, $2, $3) sees.
-// The visible ids come from the owner index and the region tables (one hashed set), so
-// the cost follows what the viewer sees, not the size of the registry.
+// What matching needs of the homes that may meet the hard constraints of needs ($1 kind,
+// $2 children, $3 youngest and $4 oldest age, $5 start date, $6 an intensively reinforced
+// home needed). The query only narrows the rows; the domain (matching.h) decides and
+// explains.
+#define FHV_MATCH_FACTS                                                                      \
+  "SELECT h.id, h.approved_kinds, h.max_children, h.min_age, h.max_age, h.placed_children, " \
+  "h.support_tier, h.availability, h.paused_until, h.latitude, h.longitude, h.languages, "   \
+  "h.experience_tags, h.trainings FROM recruitment.home h "
+#define FHV_MATCH_CONSTRAINTS                                                               \
+  "NOT h.revoked AND $1 = ANY(h.approved_kinds) "                                           \
+  "AND h.max_children - h.placed_children >= $2::int "                                      \
+  "AND h.min_age <= $3::int AND h.max_age >= $4::int "                                      \
+  "AND (h.availability = 'AVAILABILITY_AVAILABLE' OR h.paused_until < $5::date) "           \
+  "AND (h.support_tier <> 'SUPPORT_TIER_INTENSIVELY_REINFORCED' OR h.placed_children = 0) " \
+  "AND (NOT $6::bool OR h.support_tier = 'SUPPORT_TIER_INTENSIVELY_REINFORCED')"
+
+// For the suite's services, which see every home.
+inline const db::Statement kMatchFactsAll{"match_facts_all",
+                                          FHV_MATCH_FACTS "WHERE " FHV_MATCH_CONSTRAINTS};
+
+// For an organisation ($7; $8 true for a municipality): its own homes and those shared
+// with its regions, joined from the owner index and the region tables so that the cost
+// follows what it sees, not the size of the registry.
 inline const db::Statement kMatchFacts{
-    "match_facts",
-    "SELECT h.id, h.approved_kinds, h.max_children, h.min_age, h.max_age, h.placed_children, "
-    "h.support_tier, h.availability, h.paused_until, h.latitude, h.longitude, h.languages, "
-    "h.experience_tags, h.trainings FROM recruitment.home h "
-    "WHERE NOT h.revoked AND $4 = ANY(h.approved_kinds) AND ($3 OR h.id IN ("
-    "SELECT o.id FROM recruitment.home o WHERE o.owner_id = $1 "
+    "match_facts", FHV_MATCH_FACTS
+    "JOIN (SELECT o.id FROM recruitment.home o WHERE o.owner_id = $7 "
     "UNION SELECT hr.home_id FROM recruitment.home_region hr "
     "JOIN recruitment.region_member rm ON rm.region_id = hr.region_id "
-    "WHERE $2 AND rm.municipality = $1))"};
+    "WHERE $8::bool AND rm.municipality = $7) v ON v.id = h.id "
+    "WHERE " FHV_MATCH_CONSTRAINTS};
+
+#undef FHV_MATCH_FACTS
+#undef FHV_MATCH_CONSTRAINTS
 
 // A placement started or ended ($3 start, $4 end or NULL); the home's occupancy is then
 // recounted from its placements, so a repeated or late event cannot skew it.

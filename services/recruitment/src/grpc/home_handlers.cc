@@ -271,7 +271,7 @@ grpc::ServerUnaryReactor* RecruitmentHandlers::FindCandidateHomes(
         }
 
         const absl::Time started = absl::Now();
-        auto facts = HomeStore::MatchFacts(conn, viewer, needs->kind);
+        auto facts = HomeStore::MatchFacts(conn, viewer, *needs);
         if (!facts.ok()) return facts.status();
         Origin origin{.name = municipality->name()};
         if (municipality->has_location()) {

@@ -217,9 +217,18 @@ absl::Status HomeStore::RecordPlacement(db::Connection& conn, const std::string&
 
 absl::StatusOr<std::vector<HomeFacts>> HomeStore::MatchFacts(db::Connection& conn,
                                                              const Viewer& viewer,
-                                                             fhv::common::v1::AssignmentKind kind) {
-  auto r = conn.Exec(sql::kMatchFacts, {viewer.org_id, viewer.municipality, viewer.all,
-                                        fhv::common::v1::AssignmentKind_Name(kind)});
+                                                             const ValidNeeds& needs) {
+  std::vector<db::Param> params = {fhv::common::v1::AssignmentKind_Name(needs.kind),
+                                   needs.children,
+                                   needs.youngest_age,
+                                   needs.oldest_age,
+                                   needs.start_date,
+                                   needs.intensively_reinforced};
+  if (!viewer.all) {
+    params.push_back(viewer.org_id);
+    params.push_back(viewer.municipality);
+  }
+  auto r = conn.Exec(viewer.all ? sql::kMatchFactsAll : sql::kMatchFacts, params);
   if (!r.ok()) return r.status();
   std::vector<HomeFacts> out(r->rows());
   for (int i = 0; i < r->rows(); ++i) {

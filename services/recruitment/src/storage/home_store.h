@@ -74,10 +74,11 @@ class HomeStore {
                                       const std::string& home_id, absl::CivilDay start_date,
                                       std::optional<absl::CivilDay> end_date, absl::Time now);
 
-  // The facts for matching of every home approved for `kind` that `viewer` may see.
+  // The facts for matching of the homes `viewer` may see that may meet the hard
+  // constraints of `needs` (a superset of those that do: Evaluate decides).
   static absl::StatusOr<std::vector<HomeFacts>> MatchFacts(db::Connection& conn,
                                                            const Viewer& viewer,
-                                                           fhv::common::v1::AssignmentKind kind);
+                                                           const ValidNeeds& needs);
 
   // The indexes of the regions of `ids` that `municipality` is not a member of (unknown
   // regions included).
