@@ -113,6 +113,10 @@ class InvestigationE2E : public ::testing::Test {
   // Every mandatory step for the one adult, then ready for decision.
   void CompleteAndHandOver(iv1::Investigation& inv) {
     ASSERT_TRUE(Step(inv, &IStub::StartInvestigation, iv1::StartInvestigationRequest()).ok());
+    CompleteAndHandOverFromInProgress(inv);
+  }
+
+  void CompleteAndHandOverFromInProgress(iv1::Investigation& inv) {
     const std::string adult = inv.household(0).member_id();
     for (auto reg : {iv1::REGISTER_KIND_POLICE, iv1::REGISTER_KIND_SOCIAL_SERVICES,
                      iv1::REGISTER_KIND_KRONOFOGDEN, iv1::REGISTER_KIND_FORSAKRINGSKASSAN}) {
@@ -387,7 +391,131 @@ TEST_F(InvestigationE2E, BadInputAndOtherOrganisationsGetClearStatuses) {
   EXPECT_EQ(other.status().message(), unknown.status().message());
 }
 
+TEST_F(InvestigationE2E, TheRestOfTheVerbsAndAFollowUpReachTheRegistry) {
+  iv1::Investigation inv = Open();
+  iv1::AssignInvestigatorRequest assign;
+  assign.set_investigator_user_id("investigator-2");
+  ASSERT_TRUE(Step(inv, &IStub::AssignInvestigator, assign).ok());
+  EXPECT_EQ(inv.investigator_user_id(), "investigator-2");
+  ASSERT_TRUE(Step(inv, &IStub::StartInvestigation, iv1::StartInvestigationRequest()).ok());
+  // A partner moves in, and out again; a step creating a record needs a request id.
+  iv1::AddHouseholdMemberRequest add;
+  add.mutable_member()->set_kind(iv1::HOUSEHOLD_MEMBER_KIND_OTHER_ADULT);
+  add.mutable_member()->mutable_name()->set_given_name("Per");
+  add.mutable_member()->mutable_name()->set_family_name("Lind");
+  add.mutable_member()->set_personnummer(MakePersonnummer("19790505", 12));
+  EXPECT_EQ(GetViolations(Step(inv, &IStub::AddHouseholdMember, add))[0].field, "request_id");
+  add.set_request_id(NewUuid());
+  ASSERT_TRUE(Step(inv, &IStub::AddHouseholdMember, add).ok());
+  ASSERT_EQ(inv.household_size(), 2);
+  EXPECT_EQ(inv.household(1).personnummer().size(), 12u);
+  iv1::RemoveHouseholdMemberRequest remove;
+  remove.set_member_id(inv.household(1).member_id());
+  remove.set_reason("moved out");
+  ASSERT_TRUE(Step(inv, &IStub::RemoveHouseholdMember, remove).ok());
+  EXPECT_TRUE(inv.household(1).has_remove_time());
+  // A training, then its completion.
+  iv1::RecordTrainingRequest training;
+  training.set_request_id(NewUuid());
+  training.mutable_training()->set_program(iv1::TRAINING_PROGRAM_ETT_HEM_ATT_VAXA_I);
+  training.mutable_training()->set_sessions_total(4);
+  training.mutable_training()->add_participant_member_ids(inv.household(0).member_id());
+  ASSERT_TRUE(Step(inv, &IStub::RecordTraining, training).ok());
+  iv1::UpdateTrainingProgressRequest progress;
+  progress.set_training_id(inv.trainings(0).training_id());
+  progress.set_sessions_attended(5);
+  EXPECT_EQ(Step(inv, &IStub::UpdateTrainingProgress, progress).code(),
+            absl::StatusCode::kInvalidArgument);
+  progress.set_sessions_attended(4);
+  *progress.mutable_completed_date() = DaysAgo(2);
+  ASSERT_TRUE(Step(inv, &IStub::UpdateTrainingProgress, progress).ok());
+  // The list finds it by state and investigator; another organisation's list is refused.
+  iv1::ListInvestigationsRequest list;
+  list.add_states(iv1::INVESTIGATION_STATE_IN_PROGRESS);
+  list.set_investigator_user_id("investigator-2");
+  auto listed = Call(&IStub::ListInvestigations, list, investigator_);
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  ASSERT_EQ(listed->investigations_size(), 1);
+  EXPECT_EQ(listed->investigations(0).investigation_id(), inv.investigation_id());
+  list.set_organisation_id("0834");
+  EXPECT_EQ(Call(&IStub::ListInvestigations, list, investigator_).status().code(),
+            absl::StatusCode::kPermissionDenied);
+
+  // Back for completion once, then approved.
+  CompleteAndHandOverFromInProgress(inv);
+  iv1::ReturnForCompletionRequest back;
+  back.set_reason("one more reference");
+  ASSERT_TRUE(Step(inv, &IStub::ReturnForCompletion, back, decider_).ok());
+  EXPECT_EQ(inv.state(), iv1::INVESTIGATION_STATE_IN_PROGRESS);
+  iv1::MarkReadyForDecisionRequest ready;
+  ready.mutable_recommendation()->set_recommendation(iv1::INVESTIGATION_RECOMMENDATION_APPROVE);
+  *ready.mutable_recommendation()->mutable_recommended_scope() = Scope();
+  ASSERT_TRUE(Step(inv, &IStub::MarkReadyForDecision, ready).ok());
+  iv1::ApproveInvestigationRequest approve;
+  *approve.mutable_scope() = Scope();
+  *approve.mutable_decision_date() = DaysAgo(0);
+  ASSERT_TRUE(Step(inv, &IStub::ApproveInvestigation, approve, decider_).ok());
+  ASSERT_TRUE(EventuallyApplicant(rv1::APPLICANT_STATE_APPROVED));
+
+  // A follow-up after a change in the household, rejected: the home loses its approval.
+  iv1::OpenFollowUpInvestigationRequest follow;
+  follow.set_request_id(NewUuid());
+  follow.set_home_id(inv.home_id());
+  follow.set_reason(iv1::FOLLOW_UP_REASON_HOUSEHOLD_CHANGE);
+  follow.set_description("a new partner");
+  follow.set_method(iv1::INVESTIGATION_METHOD_NYA_KALVESTEN);
+  auto opened = Call(&IStub::OpenFollowUpInvestigation, follow, investigator_);
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  iv1::Investigation next = opened->investigation();
+  EXPECT_EQ(next.kind(), iv1::INVESTIGATION_KIND_FOLLOW_UP);
+  EXPECT_EQ(next.previous_investigation_id(), inv.investigation_id());
+  CompleteAndHandOver(next);
+  iv1::RejectInvestigationRequest reject;
+  *reject.mutable_decision_date() = DaysAgo(0);
+  reject.set_reason("the household can no longer take a child");
+  ASSERT_TRUE(Step(next, &IStub::RejectInvestigation, reject, decider_).ok());
+  rv1::GetHomeRequest get_home;
+  get_home.set_id(inv.home_id());
+  bool revoked = false;
+  for (int i = 0; i < 200 && !revoked; ++i) {
+    rv1::GetHomeResponse home;
+    if (recruitment_stub_
+            ->GetHome(Ctx(keys_.Mint(Staff("2418", "case_worker"))).get(), get_home, &home)
+            .ok()) {
+      revoked = home.home().revoked();
+    }
+    if (!revoked) absl::SleepFor(absl::Milliseconds(100));
+  }
+  EXPECT_TRUE(revoked);
+  // The applicant's investigation was decided: a new initial one is refused.
+  iv1::OpenInvestigationRequest again;
+  again.set_request_id(NewUuid());
+  again.set_applicant_id(applicant_id_);
+  again.set_method(iv1::INVESTIGATION_METHOD_OTHER);
+  EXPECT_EQ(GetReason(Call(&IStub::OpenInvestigation, again, investigator_).status()),
+            "APPLICANT_NOT_INVESTIGABLE");
+}
+
 TEST_F(InvestigationE2E, RejectionAndWithdrawalMoveTheApplicant) {
+  iv1::Investigation rejected = Open();
+  CompleteAndHandOver(rejected);
+  iv1::RejectInvestigationRequest reject;
+  *reject.mutable_decision_date() = DaysAgo(0);
+  EXPECT_EQ(GetViolations(Step(rejected, &IStub::RejectInvestigation, reject, decider_))[0].field,
+            "reason");
+  reject.set_reason("the references advise against it");
+  ASSERT_TRUE(Step(rejected, &IStub::RejectInvestigation, reject, decider_).ok());
+  EXPECT_TRUE(EventuallyApplicant(rv1::APPLICANT_STATE_REJECTED));
+
+  // Another applicant withdraws while investigated.
+  rv1::SubmitInterestRequest submit;
+  submit.set_request_id(NewUuid());
+  *submit.mutable_interest() = SampleInterest(MakePersonnummer("19800101", 2));
+  rv1::SubmitInterestResponse submitted;
+  ASSERT_TRUE(
+      recruitment_stub_->SubmitInterest(Ctx(keys_.Mint(Recruiter())).get(), submit, &submitted)
+          .ok());
+  applicant_id_ = submitted.interest().applicant_id();
   iv1::Investigation inv = Open();
   iv1::DiscontinueInvestigationRequest stop;
   stop.set_reason(iv1::DISCONTINUATION_REASON_APPLICANT_WITHDREW);
