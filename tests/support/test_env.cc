@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -179,6 +180,8 @@ ServiceProcess::ServiceProcess(std::string binary, std::vector<std::string> args
 
 ServiceProcess::~ServiceProcess() {
   if (pid_ > 0) Kill();
+  std::error_code ignored;
+  std::filesystem::remove_all(dir_, ignored);
 }
 
 std::string ServiceProcess::address() const { return absl::StrCat("127.0.0.1:", grpc_port_); }
