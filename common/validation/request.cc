@@ -1,6 +1,7 @@
 #include "common/validation/request.h"
 
 #include <algorithm>
+#include <set>
 
 #include "absl/strings/str_cat.h"
 
@@ -38,6 +39,31 @@ void CheckText(Violations& v, absl::string_view field, absl::string_view text, s
     if (c < 0x20 && c != '\n' && c != '\t') {
       v.Add(std::string(field), "must not contain control characters");
       return;
+    }
+  }
+}
+
+bool IsCode(absl::string_view s, size_t max_bytes) {
+  if (s.empty() || s.size() > max_bytes) return false;
+  for (char c : s) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) return false;
+  }
+  return true;
+}
+
+void CheckCodes(Violations& v, absl::string_view field,
+                const google::protobuf::RepeatedPtrField<std::string>& codes, size_t max_bytes,
+                int max_count) {
+  if (codes.size() > max_count)
+    v.Add(std::string(field), absl::StrCat("must list at most ", max_count));
+  std::set<std::string> seen;
+  for (int i = 0; i < codes.size() && i < max_count; ++i) {
+    if (!IsCode(codes[i], max_bytes)) {
+      v.Add(absl::StrCat(field, "[", i, "]"),
+            absl::StrCat("must be a lower-case code of at most ", max_bytes,
+                         " characters (a-z, 0-9, '_', '-')"));
+    } else if (!seen.insert(codes[i]).second) {
+      v.Add(absl::StrCat(field, "[", i, "]"), "is named twice");
     }
   }
 }

@@ -90,26 +90,6 @@ std::optional<absl::CivilDay> DecisionDate(Violations& v, const v1::Investigatio
   return day;
 }
 
-bool IsTag(const std::string& s, size_t max) {
-  if (s.empty() || s.size() > max) return false;
-  for (char c : s) {
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) return false;
-  }
-  return true;
-}
-
-void CheckTags(Violations& v, const std::string& field,
-               const google::protobuf::RepeatedPtrField<std::string>& tags, size_t max_len) {
-  if (tags.size() > 30) v.Add(field, "must list at most 30");
-  std::set<std::string> seen;
-  for (int i = 0; i < tags.size() && i < 30; ++i) {
-    if (!IsTag(tags[i], max_len) || !seen.insert(tags[i]).second) {
-      v.Add(absl::StrCat(field, "[", i, "]"),
-            "must be a distinct lower-case code (a-z, 0-9, _, -)");
-    }
-  }
-}
-
 // The registry's rules for what an approval publishes, so that an approved home is
 // always one the registry can enter.
 void CheckProfile(Violations& v, const v1::HomeProfile& p) {
@@ -135,17 +115,10 @@ void CheckProfile(Violations& v, const v1::HomeProfile& p) {
       v.Add("home_profile.coarse_location", "must be a position in Sweden");
     }
   }
-  CheckTags(v, "home_profile.languages", p.languages(), 3);
-  CheckTags(v, "home_profile.cultural_competences", p.cultural_competences(), 64);
-  CheckTags(v, "home_profile.experience_tags", p.experience_tags(), 64);
-  std::set<std::string> regions;
-  for (int i = 0; i < p.shared_with_region_ids_size(); ++i) {
-    if (!IsTag(p.shared_with_region_ids(i), 64) ||
-        !regions.insert(p.shared_with_region_ids(i)).second) {
-      v.Add(absl::StrCat("home_profile.shared_with_region_ids[", i, "]"),
-            "must be a distinct region id");
-    }
-  }
+  validation::CheckCodes(v, "home_profile.languages", p.languages(), 3);
+  validation::CheckCodes(v, "home_profile.cultural_competences", p.cultural_competences(), 64);
+  validation::CheckCodes(v, "home_profile.experience_tags", p.experience_tags(), 64);
+  validation::CheckCodes(v, "home_profile.shared_with_region_ids", p.shared_with_region_ids(), 64);
   validation::CheckText(v, "home_profile.address.street", p.address().street(), 200, false);
   validation::CheckText(v, "home_profile.address.city", p.address().city(), 100, false);
   validation::CheckText(v, "home_profile.address.postal_code", p.address().postal_code(), 6, false);

@@ -12,36 +12,15 @@
 namespace fhv::recruitment {
 namespace {
 
-bool IsTag(const std::string& s, size_t max) {
-  if (s.empty() || s.size() > max) return false;
-  for (char c : s) {
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) return false;
-  }
-  return true;
-}
-
-void CheckTags(Violations& v, const std::string& field,
-               const google::protobuf::RepeatedPtrField<std::string>& tags, size_t max_len) {
-  if (tags.size() > 30) v.Add(field, "must list at most 30");
-  std::set<std::string> seen;
-  for (int i = 0; i < tags.size() && i < 30; ++i) {
-    if (!IsTag(tags[i], max_len)) {
-      v.Add(absl::StrCat(field, "[", i, "]"), "must be lower case a-z, 0-9, '_' or '-'");
-    } else if (!seen.insert(tags[i]).second) {
-      v.Add(absl::StrCat(field, "[", i, "]"), "is named twice");
-    }
-  }
-}
-
 bool ValidDate(const fhv::common::v1::Date& d) {
   return validation::ParseDate(d.year(), d.month(), d.day()).ok();
 }
 
 // The profile: the fields UpdateHomeProfile may change.
 void CheckProfile(Violations& v, const v1::Home& h) {
-  CheckTags(v, "home.languages", h.languages(), 3);
-  CheckTags(v, "home.cultural_competence", h.cultural_competence(), 64);
-  CheckTags(v, "home.experience_tags", h.experience_tags(), 64);
+  validation::CheckCodes(v, "home.languages", h.languages(), 3);
+  validation::CheckCodes(v, "home.cultural_competence", h.cultural_competence(), 64);
+  validation::CheckCodes(v, "home.experience_tags", h.experience_tags(), 64);
   validation::CheckText(v, "home.display_name", h.display_name(), 200, false);
   if (h.rooms_for_children() < 0 || h.rooms_for_children() > 20) {
     v.Add("home.rooms_for_children", "must be 0..20");

@@ -11,14 +11,6 @@
 namespace fhv::recruitment {
 namespace {
 
-bool IsLanguageCode(const std::string& s) {
-  if (s.size() != 2 && s.size() != 3) return false;
-  for (char c : s) {
-    if (c < 'a' || c > 'z') return false;
-  }
-  return true;
-}
-
 void CheckAdult(Violations& v, const std::string& at, v1::InterestAdult& adult,
                 absl::CivilDay today, std::vector<std::string>& personnummer) {
   validation::CheckText(v, at + ".name.given_name", adult.name().given_name(), 200, true);
@@ -120,7 +112,7 @@ absl::StatusOr<ValidInterest> ValidateInterest(const v1::Interest& in, absl::Civ
   }
   if (interest.languages_size() > 20) v.Add("interest.languages", "must list at most 20");
   for (int i = 0; i < interest.languages_size() && i < 20; ++i) {
-    if (!IsLanguageCode(interest.languages(i))) {
+    if (!validation::IsCode(interest.languages(i), 3)) {
       v.Add(absl::StrCat("interest.languages[", i, "]"),
             "must be an ISO 639 code in lower case, e.g. \"sv\"");
     }

@@ -46,14 +46,6 @@ std::string KindName(fhv::common::v1::AssignmentKind kind) {
   return fhv::common::v1::AssignmentKind_Name(kind);
 }
 
-bool IsTag(const std::string& s) {
-  if (s.empty() || s.size() > 64) return false;
-  for (char c : s) {
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) return false;
-  }
-  return true;
-}
-
 }  // namespace
 
 absl::StatusOr<ValidNeeds> ValidateNeeds(const v1::ChildNeeds& in) {
@@ -81,13 +73,13 @@ absl::StatusOr<ValidNeeds> ValidateNeeds(const v1::ChildNeeds& in) {
   }
   if (in.languages_size() > 10) v.Add("needs.languages", "must list at most 10");
   for (int i = 0; i < in.languages_size() && i < 10; ++i) {
-    if (!IsTag(in.languages(i)) || in.languages(i).size() > 3) {
+    if (!validation::IsCode(in.languages(i), 3)) {
       v.Add(absl::StrCat("needs.languages[", i, "]"), "must be an ISO 639 code, e.g. \"sv\"");
     }
   }
   if (in.needs_tags_size() > 20) v.Add("needs.needs_tags", "must list at most 20");
   for (int i = 0; i < in.needs_tags_size() && i < 20; ++i) {
-    if (!IsTag(in.needs_tags(i))) {
+    if (!validation::IsCode(in.needs_tags(i))) {
       v.Add(absl::StrCat("needs.needs_tags[", i, "]"), "must be a tag of a-z, 0-9, '_', '-'");
     }
   }

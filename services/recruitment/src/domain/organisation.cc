@@ -10,13 +10,7 @@
 
 namespace fhv::recruitment {
 
-bool IsRegionId(const std::string& id) {
-  if (id.empty() || id.size() > 64) return false;
-  for (char c : id) {
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) return false;
-  }
-  return true;
-}
+bool IsRegionId(const std::string& id) { return validation::IsCode(id, 64); }
 
 absl::StatusOr<v1::Organisation> ValidateOrganisation(const v1::Organisation& in) {
   v1::Organisation out = in;
