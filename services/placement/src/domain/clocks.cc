@@ -1,0 +1,130 @@
+#include "services/placement/src/domain/clocks.h"
+
+#include <algorithm>
+#include <map>
+
+#include "common/util/dates.h"
+
+namespace fhv::placement {
+namespace {
+
+// The step that satisfies a clock (UNSPECIFIED: none does).
+v1::StatutoryStepKind SatisfiedBy(v1::StatutoryClockKind kind) {
+  switch (kind) {
+    case v1::STATUTORY_CLOCK_KIND_REVIEW:
+      return v1::STATUTORY_STEP_KIND_REVIEW_HELD;
+    case v1::STATUTORY_CLOCK_KIND_RE_DECISION:
+      return v1::STATUTORY_STEP_KIND_RE_DECISION_MADE;
+    case v1::STATUTORY_CLOCK_KIND_CUSTODY_TRANSFER_CONSIDERATION:
+      return v1::STATUTORY_STEP_KIND_CUSTODY_TRANSFER_CONSIDERED;
+    default:
+      return v1::STATUTORY_STEP_KIND_UNSPECIFIED;
+  }
+}
+
+template <typename Enum>
+bool AppliesTo(const google::protobuf::RepeatedField<int>& listed, Enum value) {
+  return listed.empty() || std::find(listed.begin(), listed.end(), value) != listed.end();
+}
+
+std::optional<absl::CivilDay> Day(const fhv::common::v1::Date& d) {
+  if (d.year() == 0) return std::nullopt;
+  return absl::CivilDay(d.year(), d.month(), d.day());
+}
+
+bool ValidOn(const v1::StatutoryClockRule& rule, absl::CivilDay day) {
+  const auto from = Day(rule.valid_from());
+  const auto to = Day(rule.valid_to());
+  return (!from || *from <= day) && (!to || day <= *to);
+}
+
+std::optional<absl::CivilDay> Anchor(const ClockFacts& facts, v1::StatutoryClockAnchor anchor) {
+  switch (anchor) {
+    case v1::STATUTORY_CLOCK_ANCHOR_CARE_START:
+      return facts.care_start;
+    case v1::STATUTORY_CLOCK_ANCHOR_PLACEMENT_START:
+      return facts.placement_start;
+    case v1::STATUTORY_CLOCK_ANCHOR_CHILD_INVESTIGATION_FINISHED: {
+      std::optional<absl::CivilDay> finished;
+      for (const auto& [kind, day] : facts.steps) {
+        if (kind == v1::STATUTORY_STEP_KIND_CHILD_INVESTIGATION_FINISHED) {
+          finished = finished ? std::max(*finished, day) : day;
+        }
+      }
+      return finished;
+    }
+    default:
+      return std::nullopt;
+  }
+}
+
+// The due date of one clock by `rule`'s timing, or nullopt if it is not running or done.
+std::optional<absl::CivilDay> DueDate(const ClockFacts& facts, const v1::StatutoryClockRule& rule) {
+  const auto anchor = Anchor(facts, rule.anchor());
+  if (!anchor) return std::nullopt;
+  const absl::CivilDay first = AddMonths(*anchor, rule.first_due_after_months());
+  std::vector<absl::CivilDay> done;
+  const v1::StatutoryStepKind satisfying = SatisfiedBy(rule.kind());
+  for (const auto& [kind, day] : facts.steps) {
+    if (satisfying != v1::STATUTORY_STEP_KIND_UNSPECIFIED && kind == satisfying && day >= *anchor) {
+      done.push_back(day);
+    }
+  }
+  std::sort(done.begin(), done.end());
+  if (rule.repeat_every_months() <= 0) {
+    if (!done.empty()) return std::nullopt;
+    if (rule.kind() == v1::STATUTORY_CLOCK_KIND_JOURHEM_LIMIT && facts.jourhem_extended_until) {
+      return *facts.jourhem_extended_until;
+    }
+    return first;
+  }
+  if (done.empty()) return first;
+  if (rule.repeat_from_last_step()) return AddMonths(done.back(), rule.repeat_every_months());
+  return AddMonths(first, rule.repeat_every_months() * static_cast<int>(done.size()));
+}
+
+}  // namespace
+
+absl::CivilDay AddMonths(absl::CivilDay day, int months) {
+  const absl::CivilMonth month = absl::CivilMonth(day) + months;
+  const absl::CivilDay last = absl::CivilDay(month + 1) - 1;
+  return std::min(absl::CivilDay(month.year(), month.month(), day.day()), last,
+                  [](absl::CivilDay a, absl::CivilDay b) { return a < b; });
+}
+
+std::vector<v1::StatutoryDeadline> Deadlines(const ClockFacts& facts,
+                                             const std::vector<v1::StatutoryClockRule>& rules,
+                                             absl::CivilDay today) {
+  std::vector<v1::StatutoryDeadline> out;
+  if (facts.ended) return out;
+  // One deadline per kind: the rules of a kind share their timing and differ in citation.
+  std::map<int, std::vector<const v1::StatutoryClockRule*>> by_kind;
+  for (const auto& rule : rules) {
+    if (!AppliesTo(rule.legal_bases(), facts.legal_basis) || !AppliesTo(rule.forms(), facts.form)) {
+      continue;
+    }
+    by_kind[rule.kind()].push_back(&rule);
+  }
+  for (const auto& [kind, candidates] : by_kind) {
+    const auto due = DueDate(facts, *candidates.front());
+    if (!due) continue;
+    const v1::StatutoryClockRule* rule = nullptr;
+    for (const auto* r : candidates) {
+      if (ValidOn(*r, *due)) rule = r;
+    }
+    if (rule == nullptr) continue;  // no rule in force on that day
+    v1::StatutoryDeadline& d = out.emplace_back();
+    d.set_kind(static_cast<v1::StatutoryClockKind>(kind));
+    d.set_rule_id(rule->rule_id());
+    *d.mutable_due_date() = ToDate(*due);
+    d.set_overdue(*due < today);
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+    const auto da = *Day(a.due_date()), db = *Day(b.due_date());
+    if (da != db) return da < db;
+    return a.kind() < b.kind();
+  });
+  return out;
+}
+
+}  // namespace fhv::placement

@@ -1,0 +1,148 @@
+// The placement service's statutory clocks: due dates from rules as data and the steps
+// recorded.
+
+#include "services/placement/src/domain/clocks.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "absl/strings/str_format.h"
+
+namespace fhv::placement {
+namespace {
+
+fhv::common::v1::Date D(int y, int m, int d) {
+  fhv::common::v1::Date out;
+  out.set_year(y);
+  out.set_month(m);
+  out.set_day(d);
+  return out;
+}
+
+std::string S(const fhv::common::v1::Date& d) {
+  return absl::StrFormat("%04d-%02d-%02d", d.year(), d.month(), d.day());
+}
+
+v1::StatutoryClockRule Rule(std::string id, v1::StatutoryClockKind kind,
+                            v1::StatutoryClockAnchor anchor, int first, int repeat,
+                            bool from_last_step) {
+  v1::StatutoryClockRule r;
+  r.set_rule_id(std::move(id));
+  r.set_kind(kind);
+  r.set_anchor(anchor);
+  r.set_first_due_after_months(first);
+  r.set_repeat_every_months(repeat);
+  r.set_repeat_from_last_step(from_last_step);
+  r.set_legal_citation("citation (test data)");
+  return r;
+}
+
+// Test rules shaped like the statutory ones (the real rows with their citations are data
+// of the placement service).
+std::vector<v1::StatutoryClockRule> Rules() {
+  auto review = Rule("review", v1::STATUTORY_CLOCK_KIND_REVIEW,
+                     v1::STATUTORY_CLOCK_ANCHOR_CARE_START, 6, 6, true);
+  review.add_legal_bases(v1::LEGAL_BASIS_VOLUNTARY);
+  review.add_legal_bases(v1::LEGAL_BASIS_LVU_HOME_ENVIRONMENT);
+  auto redecision = Rule("re-decision", v1::STATUTORY_CLOCK_KIND_RE_DECISION,
+                         v1::STATUTORY_CLOCK_ANCHOR_CARE_START, 6, 6, false);
+  redecision.add_legal_bases(v1::LEGAL_BASIS_LVU_OWN_BEHAVIOUR);
+  auto jourhem = Rule("jourhem", v1::STATUTORY_CLOCK_KIND_JOURHEM_LIMIT,
+                      v1::STATUTORY_CLOCK_ANCHOR_CHILD_INVESTIGATION_FINISHED, 2, 0, false);
+  jourhem.add_forms(v1::PLACEMENT_FORM_JOURHEM);
+  auto custody = Rule("custody", v1::STATUTORY_CLOCK_KIND_CUSTODY_TRANSFER_CONSIDERATION,
+                      v1::STATUTORY_CLOCK_ANCHOR_PLACEMENT_START, 36, 12, true);
+  return {review, redecision, jourhem, custody};
+}
+
+ClockFacts Voluntary(absl::CivilDay start) {
+  return {.legal_basis = v1::LEGAL_BASIS_VOLUNTARY,
+          .form = v1::PLACEMENT_FORM_FAMILJEHEM,
+          .placement_start = start,
+          .care_start = start};
+}
+
+TEST(Clocks, AddMonthsKeepsTheDayOrTakesTheMonthsLast) {
+  EXPECT_EQ(AddMonths(absl::CivilDay(2026, 8, 31), 6), absl::CivilDay(2027, 2, 28));
+  EXPECT_EQ(AddMonths(absl::CivilDay(2027, 8, 31), 6), absl::CivilDay(2028, 2, 29));
+  EXPECT_EQ(AddMonths(absl::CivilDay(2026, 1, 15), 36), absl::CivilDay(2029, 1, 15));
+  EXPECT_EQ(AddMonths(absl::CivilDay(2026, 3, 31), 1), absl::CivilDay(2026, 4, 30));
+}
+
+TEST(Clocks, AVoluntaryPlacementHasReviewsAndTheCustodyConsideration) {
+  const auto due =
+      Deadlines(Voluntary(absl::CivilDay(2026, 1, 15)), Rules(), absl::CivilDay(2026, 3, 1));
+  ASSERT_EQ(due.size(), 2u);
+  EXPECT_EQ(due[0].kind(), v1::STATUTORY_CLOCK_KIND_REVIEW);
+  EXPECT_EQ(S(due[0].due_date()), "2026-07-15");
+  EXPECT_FALSE(due[0].overdue());
+  EXPECT_EQ(due[1].kind(), v1::STATUTORY_CLOCK_KIND_CUSTODY_TRANSFER_CONSIDERATION);
+  EXPECT_EQ(S(due[1].due_date()), "2029-01-15");
+}
+
+TEST(Clocks, AReviewMovesTheNextOneAndLateIsOverdue) {
+  ClockFacts facts = Voluntary(absl::CivilDay(2026, 1, 15));
+  EXPECT_TRUE(Deadlines(facts, Rules(), absl::CivilDay(2026, 7, 16))[0].overdue());
+  facts.steps.push_back({v1::STATUTORY_STEP_KIND_REVIEW_HELD, absl::CivilDay(2026, 7, 10)});
+  const auto due = Deadlines(facts, Rules(), absl::CivilDay(2026, 7, 16));
+  EXPECT_EQ(S(due[0].due_date()), "2027-01-10");
+  EXPECT_FALSE(due[0].overdue());
+}
+
+TEST(Clocks, OwnBehaviourHasReDecisionsCountedFromCareStartNotReviews) {
+  ClockFacts facts = Voluntary(absl::CivilDay(2026, 5, 1));
+  facts.legal_basis = v1::LEGAL_BASIS_LVU_OWN_BEHAVIOUR;
+  facts.care_start = absl::CivilDay(2026, 3, 1);  // care began in another home
+  auto due = Deadlines(facts, Rules(), absl::CivilDay(2026, 5, 2));
+  ASSERT_EQ(due.size(), 2u);
+  EXPECT_EQ(due[0].kind(), v1::STATUTORY_CLOCK_KIND_RE_DECISION);
+  EXPECT_EQ(S(due[0].due_date()), "2026-09-01");
+  // A review is not a re-decision: it does not satisfy the clock.
+  facts.steps.push_back({v1::STATUTORY_STEP_KIND_REVIEW_HELD, absl::CivilDay(2026, 8, 20)});
+  EXPECT_EQ(S(Deadlines(facts, Rules(), absl::CivilDay(2026, 8, 21))[0].due_date()), "2026-09-01");
+  // A re-decision early counts a whole period from the previous due date.
+  facts.steps.push_back({v1::STATUTORY_STEP_KIND_RE_DECISION_MADE, absl::CivilDay(2026, 8, 25)});
+  EXPECT_EQ(S(Deadlines(facts, Rules(), absl::CivilDay(2026, 8, 26))[0].due_date()), "2027-03-01");
+}
+
+TEST(Clocks, TheJourhemLimitRunsFromTheFinishedInvestigationAndMovesWhenExtended) {
+  ClockFacts facts = Voluntary(absl::CivilDay(2026, 2, 1));
+  facts.form = v1::PLACEMENT_FORM_JOURHEM;
+  auto kinds = [&](absl::CivilDay today) {
+    std::vector<v1::StatutoryClockKind> out;
+    for (const auto& d : Deadlines(facts, Rules(), today)) out.push_back(d.kind());
+    return out;
+  };
+  EXPECT_THAT(kinds(absl::CivilDay(2026, 3, 1)),
+              ::testing::Not(::testing::Contains(v1::STATUTORY_CLOCK_KIND_JOURHEM_LIMIT)));
+  facts.steps.push_back(
+      {v1::STATUTORY_STEP_KIND_CHILD_INVESTIGATION_FINISHED, absl::CivilDay(2026, 4, 30)});
+  auto due = Deadlines(facts, Rules(), absl::CivilDay(2026, 7, 1));
+  ASSERT_EQ(due[0].kind(), v1::STATUTORY_CLOCK_KIND_JOURHEM_LIMIT);
+  EXPECT_EQ(S(due[0].due_date()), "2026-06-30");
+  EXPECT_TRUE(due[0].overdue());
+  facts.jourhem_extended_until = absl::CivilDay(2026, 9, 30);
+  due = Deadlines(facts, Rules(), absl::CivilDay(2026, 7, 1));
+  EXPECT_EQ(due[0].kind(), v1::STATUTORY_CLOCK_KIND_REVIEW);  // 2026-08-01 comes first
+  EXPECT_EQ(S(due[1].due_date()), "2026-09-30");
+  EXPECT_FALSE(due[1].overdue());
+}
+
+TEST(Clocks, TheRuleInForceOnTheDueDateNamesItAndEndedPlacementsHaveNone) {
+  auto rules = Rules();
+  auto old_review = rules[0];
+  old_review.set_rule_id("review-old-act");
+  *old_review.mutable_valid_to() = D(2025, 6, 30);
+  rules[0].set_rule_id("review-new-act");
+  *rules[0].mutable_valid_from() = D(2025, 7, 1);
+  rules.push_back(old_review);
+  ClockFacts facts = Voluntary(absl::CivilDay(2024, 10, 1));
+  EXPECT_EQ(Deadlines(facts, rules, absl::CivilDay(2024, 11, 1))[0].rule_id(), "review-old-act");
+  facts.steps.push_back({v1::STATUTORY_STEP_KIND_REVIEW_HELD, absl::CivilDay(2025, 3, 20)});
+  EXPECT_EQ(Deadlines(facts, rules, absl::CivilDay(2025, 4, 1))[0].rule_id(), "review-new-act");
+  facts.ended = absl::CivilDay(2025, 5, 1);
+  EXPECT_TRUE(Deadlines(facts, rules, absl::CivilDay(2025, 6, 1)).empty());
+}
+
+}  // namespace
+}  // namespace fhv::placement
