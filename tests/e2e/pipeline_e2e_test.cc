@@ -281,8 +281,18 @@ TEST_F(PipelineE2E, PortalImportIsIdempotentOnTheSubmissionId) {
   auto second = Call(&Stub::ImportPortalSubmission, req, token_);
   ASSERT_TRUE(second.ok()) << second.status();
   EXPECT_EQ(second->interest().id(), first->interest().id());
+  EXPECT_EQ(second->existing_applicant(), first->existing_applicant());
   EXPECT_EQ(Count("SELECT count(*) FROM recruitment.interest"), 1);
   EXPECT_EQ(Count("SELECT count(*) FROM recruitment.applicant"), 1);
+  // A portal submission from an adult with an open application joins it, also on replay.
+  req.mutable_submission()->set_submission_id("portal-4711-b");
+  auto joined = Call(&Stub::ImportPortalSubmission, req, token_);
+  ASSERT_TRUE(joined.ok()) << joined.status();
+  EXPECT_TRUE(joined->existing_applicant());
+  auto joined_again = Call(&Stub::ImportPortalSubmission, req, token_);
+  ASSERT_TRUE(joined_again.ok());
+  EXPECT_TRUE(joined_again->existing_applicant());
+  EXPECT_EQ(joined_again->interest().id(), joined->interest().id());
 
   // Named as the portal names its fields; nothing written.
   s->set_submission_id("portal-4712");
@@ -297,7 +307,7 @@ TEST_F(PipelineE2E, PortalImportIsIdempotentOnTheSubmissionId) {
   bad = Call(&Stub::ImportPortalSubmission, req, token_);
   ASSERT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(GetViolations(bad.status())[0].field, "submission.chosen_municipalities[0]");
-  EXPECT_EQ(Count("SELECT count(*) FROM recruitment.interest"), 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM recruitment.interest"), 2);
 }
 
 TEST_F(PipelineE2E, ApplicantGaugesCountBySourceCampaignAndState) {

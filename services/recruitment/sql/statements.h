@@ -191,6 +191,13 @@ inline const db::Statement kFindPortalInterest{
     "find_portal_interest",
     "SELECT body FROM recruitment.interest WHERE org_id = $1 AND portal_submission_id = $2"};
 
+// Whether interest $1 joined an applicant that had an interest before it.
+inline const db::Statement kJoinedExisting{
+    "joined_existing",
+    "SELECT EXISTS (SELECT 1 FROM recruitment.interest e JOIN recruitment.interest i "
+    "ON i.id = $1::uuid WHERE e.applicant_id = i.applicant_id "
+    "AND (e.received_at, e.id) < (i.received_at, i.id))"};
+
 // A closed application frees its adults to apply again.
 inline const db::Statement kCloseApplicantPersons{
     "close_applicant_persons",

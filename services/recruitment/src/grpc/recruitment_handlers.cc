@@ -82,8 +82,11 @@ grpc::ServerUnaryReactor* RecruitmentHandlers::ImportPortalSubmission(
                                                   request->submission().submission_id());
         if (!existing.ok()) return existing.status();
         if (*existing) {
+          auto joined = InterestStore::JoinedExisting(conn, (*existing)->id());
+          if (!joined.ok()) return joined.status();
           call.Audit(kInterest, (*existing)->id());
           *response->mutable_interest() = **std::move(existing);
+          response->set_existing_applicant(*joined);
           return absl::OkStatus();
         }
         auto registered = Register(call, conn, *valid, "submission.chosen_municipalities");

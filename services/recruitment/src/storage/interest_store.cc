@@ -105,6 +105,12 @@ absl::StatusOr<std::optional<v1::Interest>> InterestStore::FindPortal(
   return std::optional<v1::Interest>(*std::move(interest));
 }
 
+absl::StatusOr<bool> InterestStore::JoinedExisting(db::Connection& conn, const std::string& id) {
+  auto r = conn.Exec(sql::kJoinedExisting, {id});
+  if (!r.ok()) return r.status();
+  return r->Bool(0, 0);
+}
+
 absl::StatusOr<v1::Interest> InterestStore::Get(db::Connection& conn, const std::string& id,
                                                 const std::string& org_id) {
   auto r = conn.Exec(sql::kGetInterest, {id, org_id});

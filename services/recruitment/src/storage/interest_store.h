@@ -44,6 +44,10 @@ class InterestStore {
                                                                 const std::string& org_id,
                                                                 const std::string& submission_id);
 
+  // True if interest `id` joined an applicant that already had an interest (as its
+  // registration answered with existing_applicant).
+  static absl::StatusOr<bool> JoinedExisting(db::Connection& conn, const std::string& id);
+
   // PERMISSION_DENIED unless the interest exists and belongs to `org_id` (the same answer
   // for both, so that a caller learns nothing about other organisations' records).
   static absl::StatusOr<v1::Interest> Get(db::Connection& conn, const std::string& id,
