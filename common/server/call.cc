@@ -194,7 +194,7 @@ grpc::ServerUnaryReactor* Serve(Runtime& rt, grpc::CallbackServerContext* ctx, c
     finish(st);
     return reactor;
   }
-  if (!spec.request_id.empty()) {
+  if (!spec.request_id.empty() || spec.request_id_required) {
     Violations v;
     validation::CheckRequestId(v, "request_id", spec.request_id);
     if (auto st = v.ToStatus(); !st.ok()) {

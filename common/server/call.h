@@ -94,6 +94,8 @@ struct CallSpec {
   // request_id) returns the first response without a second effect; the same id with
   // a different request is ALREADY_EXISTS (reason REQUEST_ID_REUSED).
   absl::string_view request_id;
+  // Creates: an empty request_id is INVALID_ARGUMENT (field "request_id").
+  bool request_id_required = false;
 };
 
 // Serves one unary call; see the file comment. `request` and `response` must stay

@@ -41,4 +41,10 @@ absl::StatusOr<absl::CivilDay> FromDate(const fhv::common::v1::Date& date,
   return *day;
 }
 
+std::optional<absl::CivilDay> DayOf(const fhv::common::v1::Date& date) {
+  auto day = validation::ParseDate(date.year(), date.month(), date.day());
+  if (!day.ok()) return std::nullopt;
+  return *day;
+}
+
 }  // namespace fhv

@@ -2,6 +2,7 @@
 
 // Calendar dates of the suite: "today" and days are Swedish (Europe/Stockholm).
 
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -17,6 +18,9 @@ absl::CivilDay Today(absl::Time now);
 absl::Time StartOfDay(absl::CivilDay day);
 
 fhv::common::v1::Date ToDate(absl::CivilDay day);
+// The day `date` names; nullopt if it is unset (all zero) or not a calendar date.
+std::optional<absl::CivilDay> DayOf(const fhv::common::v1::Date& date);
+
 // INVALID_ARGUMENT naming `field` unless `date` is a valid calendar date.
 absl::StatusOr<absl::CivilDay> FromDate(const fhv::common::v1::Date& date,
                                         const std::string& field);

@@ -4,6 +4,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "common/util/status.h"
 
 namespace fhv {
 
@@ -29,6 +30,13 @@ bool IsUuid(absl::string_view s) {
     }
   }
   return true;
+}
+
+absl::Status CheckUuid(absl::string_view field, absl::string_view id, absl::string_view what) {
+  if (IsUuid(id)) return absl::OkStatus();
+  Violations v;
+  v.Add(std::string(field), absl::StrCat("must be ", what, " id (a UUID)"));
+  return v.ToStatus();
 }
 
 }  // namespace fhv

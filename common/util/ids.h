@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 
 namespace fhv {
@@ -11,5 +12,8 @@ std::string NewUuid();
 
 // True for a UUID in canonical form (8-4-4-4-12 hex digits, any case).
 bool IsUuid(absl::string_view s);
+
+// OK for a UUID; otherwise INVALID_ARGUMENT naming `field`: "must be <what> id (a UUID)".
+absl::Status CheckUuid(absl::string_view field, absl::string_view id, absl::string_view what);
 
 }  // namespace fhv

@@ -1,10 +1,12 @@
 #include "common/util/paging.h"
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/db/migrate.h"
+#include "common/util/ids.h"
 #include "common/util/status.h"
 
 namespace fhv {
@@ -51,6 +53,30 @@ absl::StatusOr<std::vector<std::string>> DecodePageToken(absl::string_view token
     return BadToken("belongs to a query with other filters");
   }
   return std::vector<std::string>(parts.begin() + 2, parts.end());
+}
+
+absl::StatusOr<std::optional<std::string>> AfterId(absl::string_view token,
+                                                   absl::string_view filters) {
+  auto key = DecodePageToken(token, filters, 1);
+  if (!key.ok()) return key.status();
+  if (key->empty()) return std::optional<std::string>();
+  return std::optional<std::string>((*key)[0]);
+}
+
+absl::StatusOr<std::optional<TimeKey>> DecodeTimeKey(absl::string_view token,
+                                                     absl::string_view filters) {
+  auto key = DecodePageToken(token, filters, 2);
+  if (!key.ok()) return key.status();
+  if (key->empty()) return std::optional<TimeKey>();
+  int64_t micros = 0;
+  if (!absl::SimpleAtoi((*key)[0], &micros) || !IsUuid((*key)[1])) {
+    return BadToken("is malformed");
+  }
+  return std::optional<TimeKey>(TimeKey(absl::FromUnixMicros(micros), (*key)[1]));
+}
+
+std::string EncodeTimeKey(absl::string_view filters, const TimeKey& key) {
+  return EncodePageToken(filters, {std::to_string(absl::ToUnixMicros(key.first)), key.second});
 }
 
 }  // namespace fhv

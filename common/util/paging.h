@@ -2,11 +2,14 @@
 
 // Keyset paging (AIP-158): opaque page tokens bound to the query's filters.
 
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 
 namespace fhv {
 
@@ -23,5 +26,19 @@ std::string EncodePageToken(absl::string_view filters, const std::vector<std::st
 absl::StatusOr<std::vector<std::string>> DecodePageToken(absl::string_view token,
                                                          absl::string_view filters,
                                                          size_t key_parts);
+
+// The last id of the previous page, from a token made for `filters` with one key part
+// (nullopt: first page).
+absl::StatusOr<std::optional<std::string>> AfterId(absl::string_view token,
+                                                   absl::string_view filters);
+
+// A keyset of (time, id) for lists newest first.
+using TimeKey = std::pair<absl::Time, std::string>;
+
+// The (time, id) after which the page starts, from a token made for `filters` by
+// EncodeTimeKey (nullopt: first page). INVALID_ARGUMENT naming page_token otherwise.
+absl::StatusOr<std::optional<TimeKey>> DecodeTimeKey(absl::string_view token,
+                                                     absl::string_view filters);
+std::string EncodeTimeKey(absl::string_view filters, const TimeKey& key);
 
 }  // namespace fhv

@@ -198,12 +198,7 @@ class InvestigationE2E : public ::testing::Test {
     return false;
   }
 
-  int64_t Count(const std::string& sql) {
-    auto admin = db_.Admin();
-    auto r = admin->Exec({"count", sql});
-    EXPECT_TRUE(r.ok()) << r.status();
-    return r.ok() ? r->Int64(0, 0) : -1;
-  }
+  int64_t Count(const std::string& sql) { return db_.Count(sql); }
 
   TestDatabase db_{{"recruitment", "investigation"}};
   TestKeys keys_;
@@ -251,7 +246,6 @@ TEST_F(InvestigationE2E, ApprovalMakesTheHomeFindableEvenWhenRecruitmentWasDown)
   EXPECT_EQ(found.candidates(0).home().id(), inv.home_id());
   EXPECT_EQ(found.candidates(0).home().display_name(), "Familjen Lind, Malå");
   // Delivered once in effect: one home, one approval step.
-  auto admin = db_.Admin();
   EXPECT_EQ(Count("SELECT count(*) FROM recruitment.home"), 1);
   EXPECT_EQ(Count("SELECT count(*) FROM recruitment.applicant_transition "
                   "WHERE state = 'APPLICANT_STATE_APPROVED'"),

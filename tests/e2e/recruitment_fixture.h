@@ -68,12 +68,7 @@ class RecruitmentFixture : public ::testing::Test {
     return response;
   }
 
-  int64_t Count(const std::string& sql) {
-    auto admin = db_.Admin();
-    auto r = admin->Exec({"count", sql});
-    EXPECT_TRUE(r.ok()) << r.status();
-    return r.ok() ? r->Int64(0, 0) : -1;
-  }
+  int64_t Count(const std::string& sql) { return db_.Count(sql); }
 
   TestDatabase db_{{"recruitment"}};
   TestKeys keys_;

@@ -112,6 +112,14 @@ std::unique_ptr<db::Connection> TestDatabase::Admin() const {
   return conn.ok() ? *std::move(conn) : nullptr;
 }
 
+int64_t TestDatabase::Count(const std::string& sql) const {
+  auto admin = Admin();
+  if (admin == nullptr) return -1;
+  auto r = admin->Exec({"count", sql});
+  EXPECT_TRUE(r.ok()) << r.status();
+  return r.ok() ? r->Int64(0, 0) : -1;
+}
+
 TestKeys::TestKeys() : dir_(MakeTempDir()) {
   auto pair = auth::GenerateEcKeyPair();
   if (!pair.ok()) std::abort();

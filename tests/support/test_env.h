@@ -37,6 +37,9 @@ class TestDatabase {
   std::string AdminDsnForDb() const;
   // Opens a connection as the superuser, failing the test on error.
   std::unique_ptr<db::Connection> Admin() const;
+  // The single number a `SELECT count(*) ...` returns, as the superuser; -1 (and a test
+  // failure) on error.
+  int64_t Count(const std::string& sql) const;
 
  private:
   std::string name_;

@@ -45,6 +45,11 @@ absl::Status RequireState(const v1::Investigation& inv,
   return WrongState(inv, verb);
 }
 
+// Steps are recorded only IN_PROGRESS.
+absl::Status RequireRecording(const v1::Investigation& inv) {
+  return RequireState(inv, {v1::INVESTIGATION_STATE_IN_PROGRESS}, "record steps");
+}
+
 void Enter(v1::Investigation& inv, v1::InvestigationState state, const Actor& actor,
            const std::string& reason = "") {
   inv.set_state(state);
@@ -59,16 +64,10 @@ void Touch(v1::Investigation& inv, const Actor& actor) {
   *inv.mutable_update_time() = Stamp(actor.now);
 }
 
-std::optional<absl::CivilDay> Day(const Date& d) {
-  auto day = validation::ParseDate(d.year(), d.month(), d.day());
-  if (!day.ok()) return std::nullopt;
-  return *day;
-}
-
 // A past or present date; adds a violation otherwise.
 std::optional<absl::CivilDay> PastDate(Violations& v, const std::string& field, const Date& d,
                                        const Actor& actor) {
-  auto day = Day(d);
+  auto day = DayOf(d);
   if (!day) {
     v.Add(field, "must be a date");
   } else if (*day > actor.today) {
@@ -82,7 +81,7 @@ std::optional<absl::CivilDay> PastDate(Violations& v, const std::string& field, 
 std::optional<absl::CivilDay> DecisionDate(Violations& v, const v1::Investigation& inv,
                                            const Date& d, const Actor& actor) {
   auto day = PastDate(v, "decision_date", d, actor);
-  auto opened = Day(inv.opened_date());
+  auto opened = DayOf(inv.opened_date());
   if (day && opened && *day < *opened) {
     v.Add("decision_date", "must not be before the investigation was opened");
     return std::nullopt;
@@ -430,10 +429,7 @@ absl::Status RemoveMember(v1::Investigation& inv, const std::string& member_id,
 absl::Status RequestRegisterCheck(v1::Investigation& inv, const std::string& member_id,
                                   v1::RegisterKind register_kind, const Date& requested,
                                   const std::string& check_id, const Actor& actor) {
-  if (auto st = RequireState(inv, {v1::INVESTIGATION_STATE_IN_PROGRESS}, "record steps");
-      !st.ok()) {
-    return st;
-  }
+  if (auto st = RequireRecording(inv); !st.ok()) return st;
   Violations v;
   if (register_kind == v1::REGISTER_KIND_UNSPECIFIED || !v1::RegisterKind_IsValid(register_kind)) {
     v.Add("register", "is required");
@@ -459,10 +455,7 @@ absl::Status RequestRegisterCheck(v1::Investigation& inv, const std::string& mem
 absl::Status AnswerRegisterCheck(v1::Investigation& inv, const std::string& check_id,
                                  const Date& answered, v1::RegisterCheckOutcome outcome,
                                  const std::string& note, const Actor& actor) {
-  if (auto st = RequireState(inv, {v1::INVESTIGATION_STATE_IN_PROGRESS}, "record steps");
-      !st.ok()) {
-    return st;
-  }
+  if (auto st = RequireRecording(inv); !st.ok()) return st;
   v1::RegisterCheck* check = nullptr;
   for (auto& c : *inv.mutable_register_checks()) {
     if (c.register_check_id() == check_id) check = &c;
@@ -477,7 +470,7 @@ absl::Status AnswerRegisterCheck(v1::Investigation& inv, const std::string& chec
   }
   Violations v;
   auto day = PastDate(v, "answered_date", answered, actor);
-  if (day && *day < *Day(check->requested_date())) {
+  if (day && *day < *DayOf(check->requested_date())) {
     v.Add("answered_date", "must not be before the requested date");
   }
   if (outcome == v1::REGISTER_CHECK_OUTCOME_UNSPECIFIED ||
@@ -499,10 +492,7 @@ absl::Status AnswerRegisterCheck(v1::Investigation& inv, const std::string& chec
 
 absl::Status RecordHomeVisit(v1::Investigation& inv, v1::HomeVisit visit, const std::string& id,
                              const Actor& actor) {
-  if (auto st = RequireState(inv, {v1::INVESTIGATION_STATE_IN_PROGRESS}, "record steps");
-      !st.ok()) {
-    return st;
-  }
+  if (auto st = RequireRecording(inv); !st.ok()) return st;
   Violations v;
   PastDate(v, "home_visit.visit_date", visit.visit_date(), actor);
   CheckUsers(v, "home_visit.visitor_user_ids", visit.visitor_user_ids());
@@ -518,10 +508,7 @@ absl::Status RecordHomeVisit(v1::Investigation& inv, v1::HomeVisit visit, const 
 
 absl::Status RecordInterview(v1::Investigation& inv, v1::Interview interview, const std::string& id,
                              const Actor& actor) {
-  if (auto st = RequireState(inv, {v1::INVESTIGATION_STATE_IN_PROGRESS}, "record steps");
-      !st.ok()) {
-    return st;
-  }
+  if (auto st = RequireRecording(inv); !st.ok()) return st;
   Violations v;
   if (interview.kind() == v1::INTERVIEW_KIND_UNSPECIFIED ||
       !v1::InterviewKind_IsValid(interview.kind())) {
@@ -576,10 +563,7 @@ absl::Status RecordInterview(v1::Investigation& inv, v1::Interview interview, co
 
 absl::Status RecordReference(v1::Investigation& inv, v1::Reference reference, const std::string& id,
                              const Actor& actor) {
-  if (auto st = RequireState(inv, {v1::INVESTIGATION_STATE_IN_PROGRESS}, "record steps");
-      !st.ok()) {
-    return st;
-  }
+  if (auto st = RequireRecording(inv); !st.ok()) return st;
   Violations v;
   validation::CheckText(v, "reference.name.given_name", reference.name().given_name(), 200, true);
   validation::CheckText(v, "reference.name.family_name", reference.name().family_name(), 200, true);
@@ -602,10 +586,7 @@ absl::Status RecordReference(v1::Investigation& inv, v1::Reference reference, co
 
 absl::Status RecordTraining(v1::Investigation& inv, v1::Training training, const std::string& id,
                             const Actor& actor) {
-  if (auto st = RequireState(inv, {v1::INVESTIGATION_STATE_IN_PROGRESS}, "record steps");
-      !st.ok()) {
-    return st;
-  }
+  if (auto st = RequireRecording(inv); !st.ok()) return st;
   Violations v;
   if (training.program() == v1::TRAINING_PROGRAM_UNSPECIFIED ||
       !v1::TrainingProgram_IsValid(training.program())) {
@@ -641,10 +622,7 @@ absl::Status RecordTraining(v1::Investigation& inv, v1::Training training, const
 absl::Status UpdateTrainingProgress(v1::Investigation& inv, const std::string& training_id,
                                     int sessions_attended, const Date& completed_date,
                                     const Actor& actor) {
-  if (auto st = RequireState(inv, {v1::INVESTIGATION_STATE_IN_PROGRESS}, "record steps");
-      !st.ok()) {
-    return st;
-  }
+  if (auto st = RequireRecording(inv); !st.ok()) return st;
   v1::Training* training = nullptr;
   for (auto& t : *inv.mutable_trainings()) {
     if (t.training_id() == training_id) training = &t;
@@ -908,7 +886,7 @@ absl::Status Approve(v1::Investigation& inv, const v1::ApprovalScope& scope,
   validation::CheckText(v, "reason", reason, 20000, false);
   std::optional<absl::CivilDay> next;
   if (next_follow_up.year() != 0) {
-    next = Day(next_follow_up);
+    next = DayOf(next_follow_up);
     if (!next) {
       v.Add("next_follow_up_due_date", "must be a date");
     } else if (decided && *next <= *decided) {
@@ -1023,17 +1001,17 @@ void Derive(v1::Investigation& inv, absl::CivilDay today) {
   }
   absl::CivilDay end = today;
   if (inv.has_decision()) {
-    if (auto d = Day(inv.decision().decision_date())) end = *d;
+    if (auto d = DayOf(inv.decision().decision_date())) end = *d;
   } else if (inv.has_discontinuation()) {
-    if (auto d = Day(inv.discontinuation().discontinued_date())) end = *d;
+    if (auto d = DayOf(inv.discontinuation().discontinued_date())) end = *d;
   }
   *inv.mutable_home_profile() = CurrentProfile(inv, end);
-  if (auto opened = Day(inv.opened_date())) {
+  if (auto opened = DayOf(inv.opened_date())) {
     inv.set_days_open(static_cast<int32_t>(std::max<int64_t>(0, end - *opened)));
   }
   for (auto& c : *inv.mutable_register_checks()) {
-    auto requested = Day(c.requested_date());
-    auto answered = Day(c.answered_date());
+    auto requested = DayOf(c.requested_date());
+    auto answered = DayOf(c.answered_date());
     if (requested) {
       c.set_days_waiting(
           static_cast<int32_t>(std::max<int64_t>(0, (answered ? *answered : today) - *requested)));

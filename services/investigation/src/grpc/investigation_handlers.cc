@@ -39,13 +39,6 @@ fhv::common::v1::OrganisationRef OrgOf(const auth::Principal& p) {
   return ref;
 }
 
-absl::Status RequireUuid(const std::string& field, const std::string& value) {
-  if (IsUuid(value)) return absl::OkStatus();
-  Violations v;
-  v.Add(field, "must be an id (a UUID)");
-  return v.ToStatus();
-}
-
 // A list request's filters: the request without its page size and token.
 template <typename ListRequest>
 std::string Filters(ListRequest request) {
@@ -110,14 +103,13 @@ grpc::ServerUnaryReactor* ServeVerb(server::Runtime& rt, grpc::CallbackServerCon
       {.method = verb.method,
        .action = verb.action,
        .kind = server::CallKind::kWrite,
-       .request_id = verb.request_id},
+       .request_id = verb.request_id,
+       .request_id_required = verb.creates},
       request, response,
-      [id = verb.investigation_id, etag = verb.etag, response, apply = std::move(apply),
-       missing_request_id = verb.creates && verb.request_id.empty()](
+      [id = verb.investigation_id, etag = verb.etag, response, apply = std::move(apply)](
           server::CallContext& call, db::Connection& conn) -> absl::Status {
         const bool service = call.principal().org_kind == auth::OrgKind::kInternal;
         Violations v;
-        if (missing_request_id) v.Add("request_id", "is required: a client-chosen id");
         if (!IsUuid(id)) v.Add("investigation_id", "must be an investigation id (a UUID)");
         if (etag.empty() && !service) v.Add("etag", "is required: the investigation's etag");
         if (auto st = v.ToStatus(); !st.ok()) return st;
@@ -186,11 +178,11 @@ grpc::ServerUnaryReactor* InvestigationHandlers::OpenInvestigation(
       {.method = "OpenInvestigation",
        .action = auth::Action::kOpenInvestigation,
        .kind = server::CallKind::kWrite,
-       .request_id = request->request_id()},
+       .request_id = request->request_id(),
+       .request_id_required = true},
       *request, response,
       [this, request, response](server::CallContext& call, db::Connection& conn) -> absl::Status {
         Violations v;
-        if (request->request_id().empty()) v.Add("request_id", "is required");
         if (!IsUuid(request->applicant_id())) v.Add("applicant_id", "must be an applicant id");
         if (auto st = v.ToStatus(); !st.ok()) return st;
         const auth::Principal& caller = call.principal();
@@ -239,11 +231,11 @@ grpc::ServerUnaryReactor* InvestigationHandlers::OpenFollowUpInvestigation(
       {.method = "OpenFollowUpInvestigation",
        .action = auth::Action::kOpenInvestigation,
        .kind = server::CallKind::kWrite,
-       .request_id = request->request_id()},
+       .request_id = request->request_id(),
+       .request_id_required = true},
       *request, response,
       [request, response](server::CallContext& call, db::Connection& conn) -> absl::Status {
         Violations v;
-        if (request->request_id().empty()) v.Add("request_id", "is required");
         if (!IsUuid(request->home_id())) v.Add("home_id", "must be a home id");
         if (auto st = v.ToStatus(); !st.ok()) return st;
         auto latest = InvestigationStore::LatestDecided(conn, request->home_id());
@@ -280,7 +272,9 @@ grpc::ServerUnaryReactor* InvestigationHandlers::GetInvestigation(
       rt_, ctx, {.method = "GetInvestigation", .action = auth::Action::kReadInvestigation},
       *request, response,
       [request, response](server::CallContext& call, db::Connection& conn) -> absl::Status {
-        if (auto st = RequireUuid("investigation_id", request->investigation_id()); !st.ok()) {
+        if (auto st =
+                CheckUuid("investigation_id", request->investigation_id(), "an investigation");
+            !st.ok()) {
           return st;
         }
         auto inv =
@@ -337,30 +331,16 @@ grpc::ServerUnaryReactor* InvestigationHandlers::ListInvestigations(
                            "INVESTIGATION_STATE_READY_FOR_DECISION"};
         }
         const std::string filters = absl::StrCat("investigations|", *org, "|", Filters(*request));
-        auto key = DecodePageToken(request->page_token(), filters, 2);
-        if (!key.ok()) return key.status();
-        std::optional<TimeKey> after;
-        if (!key->empty()) {
-          int64_t micros = 0;
-          if (!absl::SimpleAtoi((*key)[0], &micros) || !IsUuid((*key)[1])) {
-            Violations bad;
-            bad.Add("page_token", "is malformed");
-            return bad.ToStatus();
-          }
-          after = TimeKey(absl::FromUnixMicros(micros), (*key)[1]);
-        }
-        auto page = InvestigationStore::List(conn, *org, filter, *page_size, after);
+        auto after = DecodeTimeKey(request->page_token(), filters);
+        if (!after.ok()) return after.status();
+        auto page = InvestigationStore::List(conn, *org, filter, *page_size, *after);
         if (!page.ok()) return page.status();
         for (auto& inv : page->investigations) {
           call.Audit(kInvestigation, inv.investigation_id());
           Derive(inv, today);
           *response->add_investigations() = std::move(inv);
         }
-        if (page->last) {
-          response->set_next_page_token(EncodePageToken(
-              filters,
-              {std::to_string(absl::ToUnixMicros(page->last->first)), page->last->second}));
-        }
+        if (page->last) response->set_next_page_token(EncodeTimeKey(filters, *page->last));
         return absl::OkStatus();
       });
 }

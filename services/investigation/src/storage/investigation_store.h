@@ -11,6 +11,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "common/db/connection.h"
+#include "common/util/paging.h"
 #include "fhv/investigation/v1/investigation_service.pb.h"
 
 namespace fhv::investigation {
@@ -30,8 +31,6 @@ struct ListFilter {
   std::string kind;                         // enum name or ""
   std::optional<absl::CivilDay> opened_by;  // opened on or before
 };
-
-using TimeKey = std::pair<absl::Time, std::string>;
 
 struct Page {
   std::vector<v1::Investigation> investigations;

@@ -27,14 +27,9 @@ bool AppliesTo(const google::protobuf::RepeatedField<int>& listed, Enum value) {
   return listed.empty() || std::find(listed.begin(), listed.end(), value) != listed.end();
 }
 
-std::optional<absl::CivilDay> Day(const fhv::common::v1::Date& d) {
-  if (d.year() == 0) return std::nullopt;
-  return absl::CivilDay(d.year(), d.month(), d.day());
-}
-
 bool ValidOn(const v1::StatutoryClockRule& rule, absl::CivilDay day) {
-  const auto from = Day(rule.valid_from());
-  const auto to = Day(rule.valid_to());
+  const auto from = DayOf(rule.valid_from());
+  const auto to = DayOf(rule.valid_to());
   return (!from || *from <= day) && (!to || day <= *to);
 }
 
@@ -120,7 +115,7 @@ std::vector<v1::StatutoryDeadline> Deadlines(const ClockFacts& facts,
     d.set_overdue(*due < today);
   }
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
-    const auto da = *Day(a.due_date()), db = *Day(b.due_date());
+    const auto da = *DayOf(a.due_date()), db = *DayOf(b.due_date());
     if (da != db) return da < db;
     return a.kind() < b.kind();
   });

@@ -1,14 +1,13 @@
 // RecruitmentHandlers: the applicant pipeline and its funnel report.
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/util/dates.h"
 #include "common/util/ids.h"
 #include "common/util/paging.h"
 #include "common/util/status.h"
 #include "common/validation/identifiers.h"
 #include "common/validation/request.h"
 #include "services/recruitment/src/domain/organisation.h"
-#include "services/recruitment/src/grpc/convert.h"
 #include "services/recruitment/src/grpc/recruitment_handlers.h"
 #include "services/recruitment/src/storage/applicant_store.h"
 

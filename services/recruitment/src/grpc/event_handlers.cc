@@ -2,12 +2,14 @@
 
 #include <algorithm>
 
+#include "common/util/dates.h"
+#include "common/util/ids.h"
 #include "common/util/log.h"
+#include "common/util/paging.h"
 #include "common/util/status.h"
 #include "fhv/investigation/v1/events.pb.h"
 #include "fhv/placement/v1/events.pb.h"
 #include "services/recruitment/src/domain/home.h"
-#include "services/recruitment/src/grpc/convert.h"
 #include "services/recruitment/src/storage/applicant_store.h"
 #include "services/recruitment/src/storage/home_store.h"
 

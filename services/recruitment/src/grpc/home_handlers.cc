@@ -5,13 +5,12 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/util/dates.h"
 #include "common/util/ids.h"
 #include "common/util/paging.h"
 #include "common/util/status.h"
-#include "common/validation/request.h"
 #include "services/recruitment/src/domain/home.h"
 #include "services/recruitment/src/domain/matching.h"
-#include "services/recruitment/src/grpc/convert.h"
 #include "services/recruitment/src/grpc/recruitment_handlers.h"
 #include "services/recruitment/src/storage/applicant_store.h"
 #include "services/recruitment/src/storage/home_store.h"
@@ -61,12 +60,10 @@ grpc::ServerUnaryReactor* RecruitmentHandlers::RegisterApprovedHome(
       {.method = "RegisterApprovedHome",
        .action = auth::Action::kRegisterHome,
        .kind = server::CallKind::kWrite,
-       .request_id = request->request_id()},
+       .request_id = request->request_id(),
+       .request_id_required = true},
       *request, response,
       [request, response](server::CallContext& call, db::Connection& conn) -> absl::Status {
-        Violations v;
-        validation::CheckRequestId(v, "request_id", request->request_id());
-        if (auto st = v.ToStatus(); !st.ok()) return st;
         auto home = ValidateNewHome(request->home());
         if (!home.ok()) return home.status();
         if (!home->applicant_id().empty()) {

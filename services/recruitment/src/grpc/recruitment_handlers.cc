@@ -1,9 +1,9 @@
 #include "services/recruitment/src/grpc/recruitment_handlers.h"
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "common/auth/policy.h"
+#include "common/util/dates.h"
 #include "common/util/ids.h"
 #include "common/util/paging.h"
 #include "common/util/status.h"
@@ -11,7 +11,6 @@
 #include "fhv/recruitment/v1/events.pb.h"
 #include "services/recruitment/src/domain/interest.h"
 #include "services/recruitment/src/domain/organisation.h"
-#include "services/recruitment/src/grpc/convert.h"
 #include "services/recruitment/src/storage/interest_store.h"
 #include "services/recruitment/src/storage/organisation_store.h"
 
@@ -105,12 +104,10 @@ grpc::ServerUnaryReactor* RecruitmentHandlers::SubmitInterest(
       {.method = "SubmitInterest",
        .action = auth::Action::kSubmitInterest,
        .kind = server::CallKind::kWrite,
-       .request_id = request->request_id()},
+       .request_id = request->request_id(),
+       .request_id_required = true},
       *request, response,
       [request, response](server::CallContext& call, db::Connection& conn) -> absl::Status {
-        Violations v;
-        validation::CheckRequestId(v, "request_id", request->request_id());
-        if (auto st = v.ToStatus(); !st.ok()) return st;
         auto valid = ValidateInterest(request->interest(), Today(call.now()));
         if (!valid.ok()) return valid.status();
         auto registered = Register(call, conn, *valid, "interest.wanted_municipalities");

@@ -11,11 +11,6 @@
 namespace fhv::recruitment {
 namespace {
 
-std::optional<absl::CivilDay> FromDate(const fhv::common::v1::Date& d) {
-  if (d.year() == 0) return std::nullopt;
-  return absl::CivilDay(d.year(), d.month(), d.day());
-}
-
 // A row of FHV_HOME_COLUMNS.
 absl::StatusOr<v1::Home> RowToHome(const db::Result& r, int i) {
   v1::Home h;
@@ -91,7 +86,7 @@ absl::StatusOr<v1::Home> HomeStore::Upsert(db::Connection& conn, const v1::Home&
     kinds.push_back(
         fhv::common::v1::AssignmentKind_Name(static_cast<fhv::common::v1::AssignmentKind>(k)));
   }
-  const auto paused = FromDate(home.paused_until());
+  const auto paused = DayOf(home.paused_until());
   auto r = conn.Exec(sql::kUpsertHome, {home.id(),
                                         db::Param::NullIfEmpty(home.applicant_id()),
                                         home.owner().id(),
