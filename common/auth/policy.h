@@ -32,6 +32,17 @@ enum class Action {
   kDecideInvestigation,       // approve, reject, return for completion
   kReadRegisterNote,          // checked per record after the attempt is audited
   kDiscontinueInvestigation,  // also the recruitment service when an applicant withdraws
+  // placement (each verb then checks the caller's role towards the request)
+  kCreatePlacementRequest,
+  kReadPlacementRequest,
+  kStepPlacementRequest,    // the owner's and the addressee's steps of the flow
+  kDecidePlacementRequest,  // the committee's decisions and their reports
+  kReadPlacement,
+  kRecordStatutoryStep,
+  kReadStatutoryItems,
+  kReadClockRules,
+  kSetDelegation,
+  kReadDelegations,
 };
 
 // OK if `principal` may take `action`; PERMISSION_DENIED naming the action otherwise.

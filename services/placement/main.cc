@@ -1,17 +1,34 @@
-// fhv-placement: flags and wiring only. The service's RPCs arrive with its own issue; until
-// then the binary migrates, serves health and reflection, and answers UNIMPLEMENTED.
+// fhv-placement: flags and wiring only.
 
+#include "absl/flags/flag.h"
 #include "common/server/server.h"
+#include "services/placement/src/grpc/placement_handlers.h"
+
+ABSL_FLAG(int, emergency_accept_hours, 4,
+          "emergency requests not accepted within this many hours are counted as late");
 
 namespace fhv::placement {
 const std::vector<db::MigrationFile>& Migrations();
 }
 
 int main(int argc, char** argv) {
-  return fhv::server::Main(argc, argv,
-                           {.name = "placement",
-                            .migrations = &fhv::placement::Migrations(),
-                            .make_services = [](fhv::server::Runtime&) {
-                              return std::vector<std::unique_ptr<grpc::Service>>{};
-                            }});
+  // Recruitment keeps each home's occupancy from the placements' start and end. (Payments
+  // joins these routes with its own issue; --extra_routes adds destinations meanwhile.)
+  std::map<std::string, std::vector<std::string>> routes;
+  for (const char* type :
+       {"fhv.placement.v1.PlacementStartedEvent", "fhv.placement.v1.PlacementEndedEvent"}) {
+    routes[type] = {"recruitment"};
+  }
+  return fhv::server::Main(
+      argc, argv,
+      {.name = "placement",
+       .migrations = &fhv::placement::Migrations(),
+       .routes = routes,
+       .make_services = [](fhv::server::Runtime& rt) {
+         std::vector<std::unique_ptr<grpc::Service>> services;
+         services.push_back(std::make_unique<fhv::placement::PlacementHandlers>(
+             rt, fhv::placement::Settings{.emergency_accept_within = absl::Hours(
+                                              absl::GetFlag(FLAGS_emergency_accept_hours))}));
+         return services;
+       }});
 }

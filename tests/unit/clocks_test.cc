@@ -144,5 +144,62 @@ TEST(Clocks, TheRuleInForceOnTheDueDateNamesItAndEndedPlacementsHaveNone) {
   EXPECT_TRUE(Deadlines(facts, rules, absl::CivilDay(2025, 6, 1)).empty());
 }
 
+// The two custody rules of the migration: three years until 2022-06-30, two years from
+// 2022-07-01 (SFS 2022:665).
+std::vector<v1::StatutoryClockRule> CustodyRules() {
+  auto three = Rule("custody-3y-2021", v1::STATUTORY_CLOCK_KIND_CUSTODY_TRANSFER_CONSIDERATION,
+                    v1::STATUTORY_CLOCK_ANCHOR_PLACEMENT_START, 36, 12, true);
+  *three.mutable_valid_from() = D(2021, 3, 1);
+  *three.mutable_valid_to() = D(2022, 6, 30);
+  auto two = Rule("custody-2y-2022", v1::STATUTORY_CLOCK_KIND_CUSTODY_TRANSFER_CONSIDERATION,
+                  v1::STATUTORY_CLOCK_ANCHOR_PLACEMENT_START, 24, 12, true);
+  *two.mutable_valid_from() = D(2022, 7, 1);
+  for (auto* r : {&three, &two}) {
+    r->add_forms(v1::PLACEMENT_FORM_FAMILJEHEM);
+    r->add_forms(v1::PLACEMENT_FORM_AGENCY_SUPPORTED_FAMILJEHEM);
+    r->add_forms(v1::PLACEMENT_FORM_INTENSIVELY_REINFORCED_FAMILJEHEM);
+  }
+  return {three, two};
+}
+
+TEST(Clocks, CustodyOverdueUnderTheOldRuleFallsDueTheDayTheNewRuleCameIntoForce) {
+  // Two years after 2020-01-15 is before the two-year rule; three years after is after the
+  // three-year rule ended: the two-year rule applies from its first day.
+  const auto due =
+      Deadlines(Voluntary(absl::CivilDay(2020, 1, 15)), CustodyRules(), absl::CivilDay(2022, 3, 1));
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].kind(), v1::STATUTORY_CLOCK_KIND_CUSTODY_TRANSFER_CONSIDERATION);
+  EXPECT_EQ(due[0].rule_id(), "custody-2y-2022");
+  EXPECT_EQ(S(due[0].due_date()), "2022-07-01");
+  EXPECT_FALSE(due[0].overdue());
+  EXPECT_TRUE(Deadlines(Voluntary(absl::CivilDay(2020, 1, 15)), CustodyRules(),
+                        absl::CivilDay(2022, 7, 2))[0]
+                  .overdue());
+}
+
+TEST(Clocks, CustodyUnderTheTwoYearRule) {
+  const auto due =
+      Deadlines(Voluntary(absl::CivilDay(2021, 6, 1)), CustodyRules(), absl::CivilDay(2022, 1, 1));
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].rule_id(), "custody-2y-2022");
+  EXPECT_EQ(S(due[0].due_date()), "2023-06-01");
+}
+
+TEST(Clocks, CustodyUnderTheThreeYearRuleWhileItWasInForce) {
+  const auto due =
+      Deadlines(Voluntary(absl::CivilDay(2019, 1, 10)), CustodyRules(), absl::CivilDay(2021, 6, 1));
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].rule_id(), "custody-3y-2021");
+  EXPECT_EQ(S(due[0].due_date()), "2022-01-10");
+}
+
+TEST(Clocks, CustodyRulesApplyOnlyToFamilyHomeForms) {
+  ClockFacts facts = Voluntary(absl::CivilDay(2021, 6, 1));
+  facts.form = v1::PLACEMENT_FORM_JOURHEM;
+  EXPECT_TRUE(Deadlines(facts, CustodyRules(), absl::CivilDay(2022, 1, 1)).empty());
+  facts.form = v1::PLACEMENT_FORM_AGENCY_SUPPORTED_FAMILJEHEM;
+  EXPECT_EQ(Deadlines(facts, CustodyRules(), absl::CivilDay(2022, 1, 1)).size(), 1u);
+}
+
 }  // namespace
 }  // namespace fhv::placement

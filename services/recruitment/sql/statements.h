@@ -308,10 +308,11 @@ inline const db::Statement kRevokeHome{
 // $2 children, $3 youngest and $4 oldest age, $5 start date, $6 an intensively reinforced
 // home needed). The query only narrows the rows; the domain (matching.h) decides and
 // explains.
-#define FHV_MATCH_FACTS                                                                      \
+#define FHV_MATCH_COLUMNS                                                                    \
   "SELECT h.id, h.approved_kinds, h.max_children, h.min_age, h.max_age, h.placed_children, " \
   "h.support_tier, h.availability, h.paused_until, h.latitude, h.longitude, h.languages, "   \
-  "h.experience_tags, h.trainings FROM recruitment.home h "
+  "h.experience_tags, h.trainings "
+#define FHV_MATCH_FACTS FHV_MATCH_COLUMNS "FROM recruitment.home h "
 #define FHV_MATCH_CONSTRAINTS                                                               \
   "NOT h.revoked AND $1 = ANY(h.approved_kinds) "                                           \
   "AND h.max_children - h.placed_children >= $2::int "                                      \
@@ -335,7 +336,17 @@ inline const db::Statement kMatchFacts{
     "WHERE $8::bool AND rm.municipality = $7) v ON v.id = h.id "
     "WHERE " FHV_MATCH_CONSTRAINTS};
 
+// The match facts of homes $1 with, after them, whether organisation $2 ($3 true for a
+// municipality) may see each home, the owner and its kind, and whether the home is revoked.
+inline const db::Statement kEvaluateFacts{
+    "evaluate_facts", FHV_MATCH_COLUMNS
+    ", (h.owner_id = $2 OR ($3::bool AND EXISTS (SELECT 1 FROM recruitment.home_region hr "
+    "JOIN recruitment.region_member rm ON rm.region_id = hr.region_id "
+    "WHERE hr.home_id = h.id AND rm.municipality = $2))), h.owner_id, h.owner_kind, h.revoked "
+    "FROM recruitment.home h WHERE h.id = ANY($1::uuid[])"};
+
 #undef FHV_MATCH_FACTS
+#undef FHV_MATCH_COLUMNS
 #undef FHV_MATCH_CONSTRAINTS
 
 // A placement started or ended ($3 start, $4 end or NULL); the home's occupancy is then

@@ -101,13 +101,19 @@ std::vector<v1::StatutoryDeadline> Deadlines(const ClockFacts& facts,
     by_kind[rule.kind()].push_back(&rule);
   }
   for (const auto& [kind, candidates] : by_kind) {
-    const auto due = DueDate(facts, *candidates.front());
-    if (!due) continue;
+    // Each rule gives a due date by its own timing, not earlier than the day it came into
+    // force; the earliest that falls while its rule is in force counts.
     const v1::StatutoryClockRule* rule = nullptr;
+    std::optional<absl::CivilDay> due;
     for (const auto* r : candidates) {
-      if (ValidOn(*r, *due)) rule = r;
+      auto d = DueDate(facts, *r);
+      if (!d) continue;
+      if (const auto from = DayOf(r->valid_from()); from && *d < *from) d = *from;
+      if (!ValidOn(*r, *d) || (due && *due <= *d)) continue;
+      rule = r;
+      due = d;
     }
-    if (rule == nullptr) continue;  // no rule in force on that day
+    if (rule == nullptr) continue;  // done, not running, or no rule in force
     v1::StatutoryDeadline& d = out.emplace_back();
     d.set_kind(static_cast<v1::StatutoryClockKind>(kind));
     d.set_rule_id(rule->rule_id());
@@ -117,6 +123,64 @@ std::vector<v1::StatutoryDeadline> Deadlines(const ClockFacts& facts,
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
     const auto da = *DayOf(a.due_date()), db = *DayOf(b.due_date());
     if (da != db) return da < db;
+    return a.kind() < b.kind();
+  });
+  return out;
+}
+
+ClockFacts FactsOf(const v1::Placement& placement) {
+  ClockFacts f{
+      .legal_basis = placement.legal_basis(),
+      .form = placement.form(),
+      .placement_start = *DayOf(placement.start_date()),
+      .care_start = DayOf(placement.care_start_date()).value_or(*DayOf(placement.start_date())),
+      .ended = DayOf(placement.end_date())};
+  for (const auto& step : placement.statutory_steps()) {
+    const auto day = DayOf(step.step_date());
+    if (!day) continue;
+    f.steps.emplace_back(step.kind(), *day);
+    if (step.kind() == v1::STATUTORY_STEP_KIND_JOURHEM_EXTENDED) {
+      f.jourhem_extended_until = DayOf(step.extended_until());
+    }
+  }
+  return f;
+}
+
+std::vector<v1::StatutoryDueItem> DueItems(const std::vector<v1::Placement>& placements,
+                                           const std::vector<v1::StatutoryClockRule>& rules,
+                                           const DueQuery& query, absl::CivilDay today) {
+  std::map<std::string, const v1::StatutoryClockRule*> rule_of;
+  for (const auto& r : rules) rule_of[r.rule_id()] = &r;
+  std::vector<v1::StatutoryDueItem> out;
+  for (const auto& p : placements) {
+    for (const auto& d : Deadlines(FactsOf(p), rules, today)) {
+      const absl::CivilDay due = *DayOf(d.due_date());
+      if (due > query.to || (due < query.from && !(query.include_overdue && due < today))) {
+        continue;
+      }
+      if (!query.kinds.empty() &&
+          std::find(query.kinds.begin(), query.kinds.end(), d.kind()) == query.kinds.end()) {
+        continue;
+      }
+      v1::StatutoryDueItem& item = out.emplace_back();
+      item.set_placement_id(p.placement_id());
+      item.set_placement_request_id(p.placement_request_id());
+      *item.mutable_child() = p.child();
+      item.set_home_id(p.home_id());
+      item.set_kind(d.kind());
+      *item.mutable_due_date() = d.due_date();
+      item.set_overdue(d.overdue());
+      item.set_days_overdue(d.overdue() ? static_cast<int>(today - due) : 0);
+      item.set_rule_id(d.rule_id());
+      const auto* rule = rule_of.at(d.rule_id());
+      item.set_rule_name(rule->name());
+      item.set_legal_citation(rule->legal_citation());
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+    const auto da = *DayOf(a.due_date()), db = *DayOf(b.due_date());
+    if (da != db) return da < db;
+    if (a.placement_id() != b.placement_id()) return a.placement_id() < b.placement_id();
     return a.kind() < b.kind();
   });
   return out;

@@ -32,9 +32,10 @@ struct ClockFacts {
 absl::CivilDay AddMonths(absl::CivilDay day, int months);
 
 // The next due date of each clock that applies to the placement, ordered by due date, then
-// kind. A rule applies when its legal bases and forms include the placement's (empty: all)
-// and it is valid on the due date; of the rules of one kind, the one valid on the due date
-// names the deadline (a renumbered law is a new rule with new validity dates).
+// kind. A rule applies when its legal bases and forms include the placement's (empty: all).
+// Each rule of a kind gives a due date by its own timing, moved to the day the rule came into
+// force if earlier; the earliest due date that falls while its rule is in force names the
+// deadline (a renumbered or changed law is a new rule with new validity dates).
 // - The first due date is the anchor plus first_due_after_months. A clock anchored on the
 //   finished child investigation runs only once that step is recorded.
 // - A repeating clock is satisfied by each step of its kind made after its anchor: with
@@ -47,5 +48,22 @@ absl::CivilDay AddMonths(absl::CivilDay day, int months);
 std::vector<v1::StatutoryDeadline> Deadlines(const ClockFacts& facts,
                                              const std::vector<v1::StatutoryClockRule>& rules,
                                              absl::CivilDay today);
+
+// The facts of a stored placement.
+ClockFacts FactsOf(const v1::Placement& placement);
+
+// What ListDueStatutoryItems asks for.
+struct DueQuery {
+  absl::CivilDay from, to;
+  bool include_overdue = false;
+  std::vector<v1::StatutoryClockKind> kinds;  // empty: all
+};
+
+// The next deadline of each clock of `placements` that falls in [from, to] (or before `from`
+// when include_overdue), earliest due first, then by placement id and kind; each names its
+// rule and citation.
+std::vector<v1::StatutoryDueItem> DueItems(const std::vector<v1::Placement>& placements,
+                                           const std::vector<v1::StatutoryClockRule>& rules,
+                                           const DueQuery& query, absl::CivilDay today);
 
 }  // namespace fhv::placement

@@ -324,4 +324,77 @@ grpc::ServerUnaryReactor* RecruitmentHandlers::FindCandidateHomes(
       });
 }
 
+grpc::ServerUnaryReactor* RecruitmentHandlers::EvaluateHomes(
+    grpc::CallbackServerContext* ctx, const v1::EvaluateHomesRequest* request,
+    v1::EvaluateHomesResponse* response) {
+  return server::Serve(
+      rt_, ctx, {.method = "EvaluateHomes", .action = auth::Action::kFindHomes}, *request, response,
+      [request, response](server::CallContext& call, db::Connection& conn) -> absl::Status {
+        if (call.principal().org_kind != auth::OrgKind::kInternal) {
+          return PermissionDenied("EvaluateHomes is for the suite's own services");
+        }
+        Violations v;
+        const auto& ids = request->home_ids();
+        if (ids.empty() || ids.size() > 10) v.Add("home_ids", "must name one to ten homes");
+        std::set<std::string> seen;
+        for (int i = 0; i < ids.size(); ++i) {
+          if (!IsUuid(ids[i])) {
+            v.Add(absl::StrCat("home_ids[", i, "]"), "must be a home id");
+          } else if (!seen.insert(ids[i]).second) {
+            v.Add(absl::StrCat("home_ids[", i, "]"), "names a home twice");
+          }
+        }
+        const auto& org = request->on_behalf_of();
+        if (org.id().empty() || org.kind() == fhv::common::v1::ORGANISATION_KIND_UNSPECIFIED) {
+          v.Add("on_behalf_of", "is required: the organisation whose view counts");
+        }
+        auto needs = ValidateNeeds(request->needs());
+        if (!needs.ok()) {
+          for (const auto& fv : GetViolations(needs.status())) v.Add(fv.field, fv.description);
+        }
+        if (auto st = v.ToStatus(); !st.ok()) return st;
+        auto municipality = OrganisationStore::Get(conn, needs->home_municipality);
+        if (!municipality.ok() ||
+            municipality->ref().kind() != fhv::common::v1::ORGANISATION_KIND_MUNICIPALITY) {
+          Violations bad;
+          bad.Add("needs.home_municipality", "is not a known municipality");
+          return bad.ToStatus();
+        }
+        Origin origin{.name = municipality->name()};
+        if (municipality->has_location()) {
+          origin.location =
+              GeoPoint{municipality->location().latitude(), municipality->location().longitude()};
+        }
+        const Viewer viewer{
+            .org_id = org.id(),
+            .municipality = org.kind() == fhv::common::v1::ORGANISATION_KIND_MUNICIPALITY};
+        const std::vector<std::string> wanted(ids.begin(), ids.end());
+        auto facts = HomeStore::EvaluateFacts(conn, wanted, viewer);
+        if (!facts.ok()) return facts.status();
+        auto homes = HomeStore::GetMany(conn, wanted, viewer);
+        if (!homes.ok()) return homes.status();
+        std::map<std::string, const EvaluatedFacts*> facts_of;
+        for (const auto& f : *facts) facts_of[f.facts.id] = &f;
+        std::map<std::string, v1::Home*> home_of;
+        for (auto& h : *homes) home_of[h.id()] = &h;
+        for (const std::string& id : wanted) {
+          auto* out = response->add_evaluations();
+          out->set_home_id(id);
+          auto found = facts_of.find(id);
+          if (found == facts_of.end()) continue;
+          out->set_found(true);
+          *out->mutable_owner() = found->second->owner;
+          Candidate c = Evaluate(found->second->facts, *needs, origin);
+          out->set_eligible(c.eligible);
+          out->set_score(c.score);
+          for (auto& criterion : c.criteria) *out->add_criteria() = std::move(criterion);
+          if (auto h = home_of.find(id); h != home_of.end()) {
+            call.Audit(kHome, id);
+            *out->mutable_home() = Shown(std::move(*h->second), viewer);
+          }
+        }
+        return absl::OkStatus();
+      });
+}
+
 }  // namespace fhv::recruitment

@@ -84,6 +84,9 @@ class RecruitmentHandlers final : public v1::RecruitmentService::CallbackService
   grpc::ServerUnaryReactor* FindCandidateHomes(grpc::CallbackServerContext* ctx,
                                                const v1::FindCandidateHomesRequest* request,
                                                v1::FindCandidateHomesResponse* response) override;
+  grpc::ServerUnaryReactor* EvaluateHomes(grpc::CallbackServerContext* ctx,
+                                          const v1::EvaluateHomesRequest* request,
+                                          v1::EvaluateHomesResponse* response) override;
 
  private:
   server::Runtime& rt_;

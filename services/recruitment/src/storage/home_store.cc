@@ -71,6 +71,28 @@ double Number(absl::string_view text) {
   return v;
 }
 
+// Columns 0..13 of FHV_MATCH_COLUMNS into `f`.
+void ReadFacts(const db::Result& r, int i, HomeFacts& f) {
+  f.id = std::string(r.Text(i, 0));
+  for (const auto& k : r.TextArray(i, 1)) {
+    fhv::common::v1::AssignmentKind parsed;
+    if (fhv::common::v1::AssignmentKind_Parse(k, &parsed)) f.approved_kinds.push_back(parsed);
+  }
+  f.max_children = static_cast<int>(r.Int64(i, 2));
+  f.min_age = static_cast<int>(r.Int64(i, 3));
+  f.max_age = static_cast<int>(r.Int64(i, 4));
+  f.placed_children = static_cast<int>(r.Int64(i, 5));
+  (void)v1::SupportTier_Parse(std::string(r.Text(i, 6)), &f.tier);
+  (void)v1::Availability_Parse(std::string(r.Text(i, 7)), &f.availability);
+  if (!r.IsNull(i, 8)) f.paused_until = r.Date(i, 8);
+  if (!r.IsNull(i, 9) && !r.IsNull(i, 10)) {
+    f.location = GeoPoint{Number(r.Text(i, 9)), Number(r.Text(i, 10))};
+  }
+  f.languages = r.TextArray(i, 11);
+  f.experience_tags = r.TextArray(i, 12);
+  f.trainings = r.TextArray(i, 13);
+}
+
 }  // namespace
 
 Viewer Viewer::Of(const auth::Principal& p) {
@@ -227,26 +249,28 @@ absl::StatusOr<std::vector<HomeFacts>> HomeStore::MatchFacts(db::Connection& con
   if (!r.ok()) return r.status();
   std::vector<HomeFacts> out(r->rows());
   for (int i = 0; i < r->rows(); ++i) {
-    HomeFacts& f = out[i];
-    f.id = std::string(r->Text(i, 0));
-    f.visible = true;  // the query returns only visible homes
-    for (const auto& k : r->TextArray(i, 1)) {
-      fhv::common::v1::AssignmentKind parsed;
-      if (fhv::common::v1::AssignmentKind_Parse(k, &parsed)) f.approved_kinds.push_back(parsed);
+    ReadFacts(*r, i, out[i]);
+    out[i].visible = true;  // the query returns only visible homes
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<EvaluatedFacts>> HomeStore::EvaluateFacts(
+    db::Connection& conn, const std::vector<std::string>& ids, const Viewer& viewer) {
+  auto r = conn.Exec(sql::kEvaluateFacts,
+                     {db::Param::TextArray(ids), viewer.org_id, viewer.municipality});
+  if (!r.ok()) return r.status();
+  std::vector<EvaluatedFacts> out(r->rows());
+  for (int i = 0; i < r->rows(); ++i) {
+    HomeFacts& f = out[i].facts;
+    ReadFacts(*r, i, f);
+    f.visible = viewer.all || r->Bool(i, 14);
+    out[i].owner.set_id(std::string(r->Text(i, 15)));
+    fhv::common::v1::OrganisationKind kind;
+    if (fhv::common::v1::OrganisationKind_Parse(std::string(r->Text(i, 16)), &kind)) {
+      out[i].owner.set_kind(kind);
     }
-    f.max_children = static_cast<int>(r->Int64(i, 2));
-    f.min_age = static_cast<int>(r->Int64(i, 3));
-    f.max_age = static_cast<int>(r->Int64(i, 4));
-    f.placed_children = static_cast<int>(r->Int64(i, 5));
-    (void)v1::SupportTier_Parse(std::string(r->Text(i, 6)), &f.tier);
-    (void)v1::Availability_Parse(std::string(r->Text(i, 7)), &f.availability);
-    if (!r->IsNull(i, 8)) f.paused_until = r->Date(i, 8);
-    if (!r->IsNull(i, 9) && !r->IsNull(i, 10)) {
-      f.location = GeoPoint{Number(r->Text(i, 9)), Number(r->Text(i, 10))};
-    }
-    f.languages = r->TextArray(i, 11);
-    f.experience_tags = r->TextArray(i, 12);
-    f.trainings = r->TextArray(i, 13);
+    if (r->Bool(i, 17)) f.approved_kinds.clear();
   }
   return out;
 }

@@ -30,6 +30,12 @@ struct HomeFilter {
   fhv::common::v1::AssignmentKind kind = fhv::common::v1::ASSIGNMENT_KIND_UNSPECIFIED;
 };
 
+// A home's match facts with its owner.
+struct EvaluatedFacts {
+  HomeFacts facts;
+  fhv::common::v1::OrganisationRef owner;
+};
+
 // Stateless; every method runs on the connection it is given.
 class HomeStore {
  public:
@@ -73,6 +79,11 @@ class HomeStore {
   static absl::Status RecordPlacement(db::Connection& conn, const std::string& placement_id,
                                       const std::string& home_id, absl::CivilDay start_date,
                                       std::optional<absl::CivilDay> end_date, absl::Time now);
+
+  // The match facts of the homes of `ids` that exist, with whether `viewer` may see each
+  // (HomeFacts::visible). A revoked home has no approved kinds here.
+  static absl::StatusOr<std::vector<EvaluatedFacts>> EvaluateFacts(
+      db::Connection& conn, const std::vector<std::string>& ids, const Viewer& viewer);
 
   // The facts for matching of the homes `viewer` may see that may meet the hard
   // constraints of `needs` (a superset of those that do: Evaluate decides).

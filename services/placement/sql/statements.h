@@ -1,0 +1,158 @@
+#pragma once
+
+// The placement service's SQL: named statements, parameters only as $n.
+
+#include "common/db/connection.h"
+
+namespace fhv::placement::sql {
+
+// The child's pseudonymous id: the one the personnummer has, or $1 as a new one.
+inline const db::Statement kChildId{
+    "child_id",
+    "INSERT INTO placement.child (id, personnummer) VALUES ($1::uuid, $2) "
+    "ON CONFLICT (personnummer) DO UPDATE SET personnummer = EXCLUDED.personnummer RETURNING id"};
+
+inline const db::Statement kInsertRequest{
+    "insert_request",
+    "INSERT INTO placement.placement_request (id, municipality_id, addressee_id, state, urgency, "
+    "consultant, sibling_group_id, child_id, state_since, created_at, updated_at, body) "
+    "VALUES ($1::uuid, $2, $3, $4, $5, $6, $7::uuid, $8::uuid, $9, $9, $9, $10)"};
+
+inline const db::Statement kLockRequest{
+    "lock_request",
+    "SELECT body, version FROM placement.placement_request WHERE id = $1::uuid FOR UPDATE"};
+
+inline const db::Statement kGetRequest{
+    "get_request", "SELECT body, version FROM placement.placement_request WHERE id = $1::uuid"};
+
+// $7 the home put up or approved (NULL for none), $8 its capacity (NULL keeps the stored one).
+inline const db::Statement kUpdateRequest{
+    "update_request",
+    "UPDATE placement.placement_request SET addressee_id = $2, state = $3, consultant = $4, "
+    "child_id = $5::uuid, body = $6, home_id = $7::uuid, "
+    "home_capacity = coalesce($8::int, home_capacity), version = version + 1, updated_at = $9, "
+    "state_since = CASE WHEN state = $3 THEN state_since ELSE $9 END "
+    "WHERE id = $1::uuid RETURNING version"};
+
+inline const db::Statement kSiblings{
+    "sibling_requests",
+    "SELECT body, version FROM placement.placement_request WHERE sibling_group_id = $1::uuid "
+    "ORDER BY created_at, id"};
+
+// Requests of organisation $1 as owner or addressee, newest first; $3/$4 the last
+// (created_at, id) or NULL; filters NULL for all.
+inline const db::Statement kListRequests{
+    "list_requests",
+    "SELECT body, version, created_at, id FROM placement.placement_request "
+    "WHERE (municipality_id = $1 OR addressee_id = $1) "
+    "AND ($3::timestamptz IS NULL OR (created_at, id) < ($3::timestamptz, $4::uuid)) "
+    "AND ($5::text IS NULL OR municipality_id = $5) AND ($6::text IS NULL OR addressee_id = $6) "
+    "AND ($7::text[] IS NULL OR state = ANY($7::text[])) AND ($8::text IS NULL OR urgency = $8) "
+    "AND ($9::text IS NULL OR consultant = $9) "
+    "AND ($10::uuid IS NULL OR sibling_group_id = $10::uuid) "
+    "AND ($11::uuid IS NULL OR child_id = $11::uuid) "
+    "AND ($12::timestamptz IS NULL OR created_at < $12::timestamptz) "
+    "ORDER BY created_at DESC, id DESC LIMIT $2"};
+
+// Serialises capacity decisions on one home until the transaction ends.
+inline const db::Statement kLockHome{"lock_home",
+                                     "SELECT pg_advisory_xact_lock(hashtextextended($1, 7))"};
+
+// Places taken in home $1: active placements and approved requests not yet started, other
+// than request $2.
+inline const db::Statement kOccupied{
+    "occupied",
+    "SELECT (SELECT count(*) FROM placement.placement WHERE home_id = $1::uuid "
+    "AND state = 'PLACEMENT_STATE_ACTIVE') + (SELECT count(*) FROM placement.placement_request "
+    "WHERE home_id = $1::uuid AND state = 'PLACEMENT_REQUEST_STATE_APPROVED' "
+    "AND id <> $2::uuid)"};
+
+inline const db::Statement kHomeCapacity{
+    "home_capacity", "SELECT home_capacity FROM placement.placement_request WHERE id = $1::uuid"};
+
+inline const db::Statement kInsertPlacement{
+    "insert_placement",
+    "INSERT INTO placement.placement (id, request_id, municipality_id, home_id, home_owner_id, "
+    "child_id, state, form, start_date, created_at, updated_at, body) "
+    "VALUES ($1::uuid, $2::uuid, $3, $4::uuid, $5, $6::uuid, $7, $8, $9::date, $10, $10, $11)"};
+
+inline const db::Statement kLockPlacement{
+    "lock_placement",
+    "SELECT body, version FROM placement.placement WHERE id = $1::uuid FOR UPDATE"};
+
+inline const db::Statement kGetPlacement{
+    "get_placement", "SELECT body, version FROM placement.placement WHERE id = $1::uuid"};
+
+inline const db::Statement kUpdatePlacement{
+    "update_placement",
+    "UPDATE placement.placement SET state = $2, body = $3, version = version + 1, "
+    "updated_at = $4 WHERE id = $1::uuid RETURNING version"};
+
+// Placements visible to organisation $1 (NULL: every placement), newest start first;
+// $3/$4 the last (start_date, id) or NULL; filters NULL for all.
+inline const db::Statement kListPlacements{
+    "list_placements",
+    "SELECT body, version, start_date, id FROM placement.placement "
+    "WHERE ($1::text IS NULL OR municipality_id = $1 OR home_owner_id = $1) "
+    "AND ($3::date IS NULL OR (start_date, id) < ($3::date, $4::uuid)) "
+    "AND ($5::text IS NULL OR municipality_id = $5) AND ($6::uuid IS NULL OR home_id = $6::uuid) "
+    "AND ($7::text IS NULL OR home_owner_id = $7) AND ($8::uuid IS NULL OR child_id = $8::uuid) "
+    "AND ($9::text[] IS NULL OR state = ANY($9::text[])) AND ($10::text IS NULL OR form = $10) "
+    "ORDER BY start_date DESC, id DESC LIMIT $2"};
+
+// Active placements of municipality $1 (NULL: of all), for the statutory clocks.
+inline const db::Statement kActivePlacements{
+    "active_placements",
+    "SELECT body, version FROM placement.placement WHERE state = 'PLACEMENT_STATE_ACTIVE' "
+    "AND ($1::text IS NULL OR municipality_id = $1) ORDER BY id"};
+
+// Child ids of sibling group $1 placed in home $2 now.
+inline const db::Statement kSiblingsInHome{
+    "siblings_in_home",
+    "SELECT p.child_id FROM placement.placement p JOIN placement.placement_request r "
+    "ON r.id = p.request_id WHERE r.sibling_group_id = $1::uuid AND p.home_id = $2::uuid "
+    "AND p.state = 'PLACEMENT_STATE_ACTIVE' ORDER BY p.start_date, p.id"};
+
+inline const db::Statement kRules{
+    "clock_rules",
+    "SELECT rule_id, kind, name, description, legal_citation, valid_from, valid_to, legal_bases, "
+    "forms, anchor, first_due_after_months, repeat_every_months, repeat_from_last_step "
+    "FROM placement.clock_rule ORDER BY rule_id"};
+
+inline const db::Statement kInsertDelegation{
+    "insert_delegation",
+    "INSERT INTO placement.delegation (id, municipality_id, delegate_user_id, valid_from, "
+    "valid_to, updated_at, body) VALUES ($1::uuid, $2, $3, $4::date, $5::date, $6, $7)"};
+
+inline const db::Statement kLockDelegation{
+    "lock_delegation",
+    "SELECT body, version FROM placement.delegation WHERE id = $1::uuid AND municipality_id = $2 "
+    "FOR UPDATE"};
+
+inline const db::Statement kUpdateDelegation{
+    "update_delegation",
+    "UPDATE placement.delegation SET delegate_user_id = $2, valid_from = $3::date, "
+    "valid_to = $4::date, body = $5, version = version + 1, updated_at = $6 "
+    "WHERE id = $1::uuid RETURNING version"};
+
+// Delegations of municipality $1 by id after $3; $4 one delegate, $5 in force on a day.
+inline const db::Statement kListDelegations{
+    "list_delegations",
+    "SELECT body, version, id FROM placement.delegation WHERE municipality_id = $1 "
+    "AND ($3::uuid IS NULL OR id > $3::uuid) AND ($4::text IS NULL OR delegate_user_id = $4) "
+    "AND ($5::date IS NULL OR (valid_from <= $5::date AND (valid_to IS NULL OR valid_to >= "
+    "$5::date))) ORDER BY id LIMIT $2"};
+
+// For the metrics.
+inline const db::Statement kRequestCounts{
+    "request_counts",
+    "SELECT municipality_id, state, count(*) FROM placement.placement_request GROUP BY 1, 2"};
+
+// Emergency requests submitted before $1 and still not accepted, by municipality.
+inline const db::Statement kUnacceptedEmergencies{
+    "unaccepted_emergencies",
+    "SELECT municipality_id, count(*) FROM placement.placement_request "
+    "WHERE state = 'PLACEMENT_REQUEST_STATE_SUBMITTED' AND urgency = 'PLACEMENT_URGENCY_EMERGENCY' "
+    "AND state_since < $1 GROUP BY 1"};
+
+}  // namespace fhv::placement::sql
