@@ -256,6 +256,17 @@ class PlacementE2E : public ::testing::Test {
 
   int64_t Count(const std::string& sql) { return db_.Count(sql); }
 
+  // Waits up to 5 s for a gauge of the placement service to show `want`.
+  double Gauge(const std::string& name, const std::map<std::string, std::string>& labels,
+               double want) {
+    double value = -1;
+    for (int i = 0; i < 50 && value != want; ++i) {
+      value = MetricValue(HttpGet(placement_->metrics_port(), "/metrics"), name, labels);
+      if (value != want) absl::SleepFor(absl::Milliseconds(100));
+    }
+    return value;
+  }
+
   TestDatabase db_{{"recruitment", "placement"}};
   TestKeys keys_;
   std::unique_ptr<ServiceProcess> recruitment_;
@@ -343,11 +354,14 @@ TEST_F(PlacementE2E, AnEmergencyIsDecidedByTheChairAndReportedToTheCommittee) {
   auto req = NewRequest("20140505", 4, kMala, pv1::PLACEMENT_URGENCY_EMERGENCY);
   req.set_form(pv1::PLACEMENT_FORM_JOURHEM);
   pv1::PlacementRequest r = Create(req);
+  // Not accepted within --emergency_accept_hours (0 here): counted as late until accepted.
+  EXPECT_EQ(Gauge("fhv_placement_emergency_requests_unaccepted", {{"municipality", kMala}}, 1), 1);
   const std::string team_manager = keys_.Mint(Staff(kMala, "operations_manager"));
   const std::string team_consultant = keys_.Mint(Staff(kMala, "consultant"));
   ASSERT_TRUE(
       ToProposed(r, home, team_manager, team_consultant, absl::StrCat("consultant-", kMala), 0)
           .ok());
+  EXPECT_EQ(Gauge("fhv_placement_emergency_requests_unaccepted", {{"municipality", kMala}}, 0), 0);
   ASSERT_TRUE(PutUp(r).ok());
   // A committee member may not decide as the chair.
   EXPECT_EQ(Step(r, &PStub::DecidePlacementRequest, Decision(pv1::DECIDER_KIND_CHAIR_EMERGENCY),
@@ -808,6 +822,39 @@ TEST_F(PlacementE2E, StatutoryItemsFallDueByTheRulesAndAreListedWithTheirCitatio
   ASSERT_TRUE(listed.ok()) << listed.status();
   ASSERT_EQ(listed->placements_size(), 1);
   EXPECT_FALSE(listed->placements(0).deadlines().empty());
+
+  // Compulsory care on the young person's own behaviour that began seven months ago in
+  // another home: its re-decision is overdue from the first day here.
+  auto lvu = NewRequest("20091010", 41);
+  lvu.set_legal_basis(pv1::LEGAL_BASIS_LVU_OWN_BEHAVIOUR);
+  pv1::PlacementRequest second = Create(lvu);
+  ASSERT_TRUE(ToProposed(second, home, agency_manager_, agency_consultant_,
+                         absl::StrCat("consultant-", kAgency), 170000)
+                  .ok());
+  ASSERT_TRUE(PutUp(second).ok());
+  ASSERT_TRUE(Step(second, &PStub::DecidePlacementRequest,
+                   Decision(pv1::DECIDER_KIND_COMMITTEE_MEMBER), committee_)
+                  .ok());
+  pv1::StartPlacementRequest start;
+  start.set_placement_request_id(second.placement_request_id());
+  start.set_etag(second.etag());
+  start.set_request_id(NewUuid());
+  *start.mutable_start_date() = Day(Today());
+  *start.mutable_care_start_date() = Day(Today() - 214);
+  auto lvu_started = Call(&PStub::StartPlacement, start, case_worker_);
+  ASSERT_TRUE(lvu_started.ok()) << lvu_started.status();
+  list.set_municipality_id(kMala);
+  list.set_include_overdue(true);
+  list.add_kinds(pv1::STATUTORY_CLOCK_KIND_RE_DECISION);
+  items = Call(&PStub::ListDueStatutoryItems, list, case_worker_);
+  ASSERT_TRUE(items.ok()) << items.status();
+  ASSERT_EQ(items->items_size(), 1);
+  EXPECT_TRUE(items->items(0).overdue());
+  EXPECT_GE(items->items(0).days_overdue(), 28);
+  EXPECT_EQ(items->items(0).rule_id(), "re-decision-lvu");
+  EXPECT_EQ(Gauge("fhv_placement_statutory_items_overdue",
+                  {{"municipality", kMala}, {"kind", "STATUTORY_CLOCK_KIND_RE_DECISION"}}, 1),
+            1);
 
   // The metrics count requests by state and know no person.
   const std::string page = HttpGet(placement_->metrics_port(), "/metrics");
