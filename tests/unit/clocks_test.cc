@@ -201,5 +201,34 @@ TEST(Clocks, CustodyRulesApplyOnlyToFamilyHomeForms) {
   EXPECT_EQ(Deadlines(facts, CustodyRules(), absl::CivilDay(2022, 1, 1)).size(), 1u);
 }
 
+TEST(Clocks, AnEarlyCustodyConsiderationDoesNotStandInForTheOneDueAfterTheFullPeriod) {
+  // Due 36 months after the start, then yearly: a consideration in the first year does not
+  // count, one within the year before the due date does.
+  ClockFacts f = Voluntary(absl::CivilDay(2024, 1, 15));
+  f.steps.emplace_back(v1::STATUTORY_STEP_KIND_CUSTODY_TRANSFER_CONSIDERED,
+                       absl::CivilDay(2024, 8, 1));
+  auto custody = [&] {
+    for (const auto& d : Deadlines(f, Rules(), absl::CivilDay(2025, 1, 1))) {
+      if (d.kind() == v1::STATUTORY_CLOCK_KIND_CUSTODY_TRANSFER_CONSIDERATION) {
+        return S(d.due_date());
+      }
+    }
+    return std::string("none");
+  };
+  EXPECT_EQ(custody(), "2027-01-15");
+  f.steps.emplace_back(v1::STATUTORY_STEP_KIND_CUSTODY_TRANSFER_CONSIDERED,
+                       absl::CivilDay(2026, 6, 1));
+  EXPECT_EQ(custody(), "2027-06-01");
+}
+
+TEST(Clocks, AnEarlyReviewCountsAndMovesTheNextOne) {
+  ClockFacts f = Voluntary(absl::CivilDay(2026, 1, 10));
+  f.steps.emplace_back(v1::STATUTORY_STEP_KIND_REVIEW_HELD, absl::CivilDay(2026, 2, 20));
+  const auto d = Deadlines(f, Rules(), absl::CivilDay(2026, 3, 1));
+  ASSERT_FALSE(d.empty());
+  EXPECT_EQ(d[0].kind(), v1::STATUTORY_CLOCK_KIND_REVIEW);
+  EXPECT_EQ(S(d[0].due_date()), "2026-08-20");
+}
+
 }  // namespace
 }  // namespace fhv::placement

@@ -338,7 +338,7 @@ TEST(PlacementRequest, HappyPathFromSubmittedToEnded) {
   // A second end is refused.
   auto again = End(*placement, r, end, kCaseWorker);
   EXPECT_EQ(again.code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(GetReason(again), "PLACEMENT_ENDED");
+  EXPECT_EQ(GetReason(again), "INVALID_STATE");
 }
 
 TEST(PlacementRequest, StartTakesAGivenRateAndAnEarlierCareStart) {
@@ -1110,6 +1110,37 @@ TEST(PlacementRequest, APlacementIsShownToTheAgencyWithoutNotes) {
   EXPECT_TRUE(shown.end_note().empty());
   EXPECT_TRUE(shown.statutory_steps(0).note().empty());
   EXPECT_EQ(Shown(p, View::kFull).end_note(), "Private note.");
+}
+
+TEST(PlacementRequest, AMunicipalityHoldingTheHomeDoesNotSeeAnotherMunicipalitysPlacement) {
+  auto p = Placed(v1::PLACEMENT_FORM_FAMILJEHEM, v1::LEGAL_BASIS_VOLUNTARY);
+  p.mutable_home_owner()->set_id(kOtherMunicipality);
+  p.mutable_home_owner()->set_kind(ORGANISATION_KIND_MUNICIPALITY);
+  EXPECT_EQ(
+      ViewOf(Who("om-2", kOtherMunicipality, auth::OrgKind::kMunicipality, {"operations_manager"}),
+             p),
+      View::kNone);
+}
+
+TEST(PlacementRequest, AnIntensivelyReinforcedHomeTakesNoSecondChildEvenWhenOnlyReserved) {
+  HomeCheck h = Home("h-1", 250000);
+  h.evaluation.mutable_home()->set_support_tier(
+      fhv::recruitment::v1::SUPPORT_TIER_INTENSIVELY_REINFORCED);
+  h.evaluation.mutable_home()->set_max_children(3);
+  EXPECT_TRUE(CheckHome(h, Group{}).ok());
+  h.occupied = 1;  // an approved, not yet started placement
+  const auto st = CheckHome(h, Group{});
+  EXPECT_EQ(GetReason(st), "HOME_NOT_ELIGIBLE");
+  EXPECT_EQ(GetErrorMetadata(st)["home_id"], "h-1");
+}
+
+TEST(PlacementRequest, CustodyIsNotConsideredForAJourhem) {
+  auto p = Placed(v1::PLACEMENT_FORM_JOURHEM, v1::LEGAL_BASIS_VOLUNTARY);
+  const auto st =
+      RecordStep(p, Step(v1::STATUTORY_STEP_KIND_CUSTODY_TRANSFER_CONSIDERED, D(2026, 3, 1)),
+                 "step-1", kCaseWorker);
+  EXPECT_EQ(GetReason(st), "STEP_NOT_APPLICABLE");
+  EXPECT_EQ(p.statutory_steps_size(), 0);
 }
 
 // --- Update -------------------------------------------------------------------------------------

@@ -18,10 +18,9 @@ CREATE TABLE placement.placement_request (
   consultant       text,
   sibling_group_id uuid,
   child_id         uuid        NOT NULL,
-  -- The home put up for decision, and the capacity it had when put up; an approved
-  -- request holds a place in it until the placement starts or the request is withdrawn.
+  -- The home put up for decision; an approved request holds a place in it until the
+  -- placement starts or the request is withdrawn.
   home_id          uuid,
-  home_capacity    int,
   -- When the request entered its current state.
   state_since      timestamptz NOT NULL,
   version          bigint      NOT NULL DEFAULT 1,

@@ -25,13 +25,12 @@ inline const db::Statement kLockRequest{
 inline const db::Statement kGetRequest{
     "get_request", "SELECT body, version FROM placement.placement_request WHERE id = $1::uuid"};
 
-// $7 the home put up or approved (NULL for none), $8 its capacity (NULL keeps the stored one).
+// $7 the home put up or approved (NULL for none).
 inline const db::Statement kUpdateRequest{
     "update_request",
     "UPDATE placement.placement_request SET addressee_id = $2, state = $3, consultant = $4, "
-    "child_id = $5::uuid, body = $6, home_id = $7::uuid, "
-    "home_capacity = coalesce($8::int, home_capacity), version = version + 1, updated_at = $9, "
-    "state_since = CASE WHEN state = $3 THEN state_since ELSE $9 END "
+    "child_id = $5::uuid, body = $6, home_id = $7::uuid, version = version + 1, "
+    "updated_at = $8, state_since = CASE WHEN state = $3 THEN state_since ELSE $8 END "
     "WHERE id = $1::uuid RETURNING version"};
 
 inline const db::Statement kSiblings{
@@ -66,9 +65,6 @@ inline const db::Statement kOccupied{
     "AND state = 'PLACEMENT_STATE_ACTIVE') + (SELECT count(*) FROM placement.placement_request "
     "WHERE home_id = $1::uuid AND state = 'PLACEMENT_REQUEST_STATE_APPROVED' "
     "AND id <> $2::uuid)"};
-
-inline const db::Statement kHomeCapacity{
-    "home_capacity", "SELECT home_capacity FROM placement.placement_request WHERE id = $1::uuid"};
 
 inline const db::Statement kInsertPlacement{
     "insert_placement",

@@ -60,8 +60,14 @@ std::optional<absl::CivilDay> DueDate(const ClockFacts& facts, const v1::Statuto
   const absl::CivilDay first = AddMonths(*anchor, rule.first_due_after_months());
   std::vector<absl::CivilDay> done;
   const v1::StatutoryStepKind satisfying = SatisfiedBy(rule.kind());
+  // A step counts from one period before the first due date (from the anchor for a clock
+  // that does not repeat): a custody consideration in the placement's first months does not
+  // stand in for the one due after two years.
+  const absl::CivilDay counts_from =
+      std::max(*anchor, AddMonths(first, -std::max(0, rule.repeat_every_months())));
   for (const auto& [kind, day] : facts.steps) {
-    if (satisfying != v1::STATUTORY_STEP_KIND_UNSPECIFIED && kind == satisfying && day >= *anchor) {
+    if (satisfying != v1::STATUTORY_STEP_KIND_UNSPECIFIED && kind == satisfying &&
+        day >= counts_from) {
       done.push_back(day);
     }
   }

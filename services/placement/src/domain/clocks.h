@@ -38,7 +38,8 @@ absl::CivilDay AddMonths(absl::CivilDay day, int months);
 // deadline (a renumbered or changed law is a new rule with new validity dates).
 // - The first due date is the anchor plus first_due_after_months. A clock anchored on the
 //   finished child investigation runs only once that step is recorded.
-// - A repeating clock is satisfied by each step of its kind made after its anchor: with
+// - A repeating clock is satisfied by each step of its kind made on or after one period
+//   before its first due date (and not before its anchor): with
 //   repeat_from_last_step the next due date counts from the last such step, otherwise one
 //   period is added per step.
 // - A clock that does not repeat is due once; the jourhem limit moves to the date of an

@@ -203,7 +203,8 @@ View ViewOf(const auth::Principal& p, const v1::Placement& placement) {
       HasAny(p, {"case_worker", "admin", "committee_member", "committee_chair"})) {
     return View::kFull;
   }
-  if (p.org_id == placement.home_owner().id() && HasAny(p, {"operations_manager", "consultant"})) {
+  if (p.org_kind == auth::OrgKind::kAgency && p.org_id == placement.home_owner().id() &&
+      HasAny(p, {"operations_manager", "consultant"})) {
     return View::kRedacted;
   }
   return View::kNone;
@@ -450,6 +451,12 @@ absl::Status CheckHome(const HomeCheck& h, const Group& group) {
   if (!e.eligible() || !unmet.empty()) {
     return Error(absl::StatusCode::kFailedPrecondition, "HOME_NOT_ELIGIBLE",
                  absl::StrCat("the home does not qualify: ", absl::StrJoin(unmet, "; ")),
+                 {{"home_id", id}});
+  }
+  if (e.home().support_tier() == fhv::recruitment::v1::SUPPORT_TIER_INTENSIVELY_REINFORCED &&
+      h.occupied > 0) {
+    return Error(absl::StatusCode::kFailedPrecondition, "HOME_NOT_ELIGIBLE",
+                 "the intensively reinforced home already has a child placed or approved",
                  {{"home_id", id}});
   }
   if (h.occupied + group.children > e.home().max_children()) {
@@ -844,7 +851,9 @@ absl::Status End(v1::Placement& placement, v1::PlacementRequest& r,
                  const v1::EndPlacementRequest& in, const Actor& actor) {
   if (auto st = OwnerCaseWorker(actor, r); !st.ok()) return st;
   if (placement.state() != v1::PLACEMENT_STATE_ACTIVE) {
-    return FailedPrecondition("PLACEMENT_ENDED", "the placement has already ended");
+    return Error(absl::StatusCode::kFailedPrecondition, "INVALID_STATE",
+                 "the placement has already ended",
+                 {{"state", v1::PlacementState_Name(placement.state())}});
   }
   Violations v;
   const auto end = DayOf(in.end_date());
@@ -909,6 +918,11 @@ absl::Status RecordStep(v1::Placement& placement, const v1::StatutoryStep& step,
   if (jourhem_step && placement.form() != v1::PLACEMENT_FORM_JOURHEM) {
     return FailedPrecondition("STEP_NOT_APPLICABLE",
                               "a jourhem step for a placement in another form");
+  }
+  if (step.kind() == v1::STATUTORY_STEP_KIND_CUSTODY_TRANSFER_CONSIDERED &&
+      placement.form() == v1::PLACEMENT_FORM_JOURHEM) {
+    return FailedPrecondition("STEP_NOT_APPLICABLE",
+                              "custody transfer is considered for family homes, not a jourhem");
   }
   if (step.kind() == v1::STATUTORY_STEP_KIND_RE_DECISION_MADE &&
       placement.legal_basis() != v1::LEGAL_BASIS_LVU_OWN_BEHAVIOUR) {

@@ -111,6 +111,9 @@ absl::StatusOr<std::vector<rv1::HomeEvaluation>> EvaluateHomes(
         absl::StrCat("recruitment cannot match this request: ", st.error_message()));
   }
   if (!st.ok()) return FromRecruitment(st);
+  if (resp.evaluations_size() != static_cast<int>(home_ids.size())) {
+    return absl::InternalError("recruitment answered for other homes than asked");
+  }
   return std::vector<rv1::HomeEvaluation>(resp.evaluations().begin(), resp.evaluations().end());
 }
 
@@ -142,13 +145,8 @@ absl::StatusOr<Group> GroupOf(db::Connection& conn, const v1::PlacementRequest& 
   return g;
 }
 
-// What a verb may change besides the request.
-struct Change {
-  std::optional<int> capacity;  // the home's capacity when put up for decision
-};
-
 using ApplyRequest = std::function<absl::Status(server::CallContext&, db::Connection&,
-                                                v1::PlacementRequest&, const Actor&, Change&)>;
+                                                v1::PlacementRequest&, const Actor&)>;
 
 struct Verb {
   absl::string_view method;
@@ -190,14 +188,15 @@ grpc::ServerUnaryReactor* ServeVerb(server::Runtime& rt, PlacementMetrics& metri
         const v1::PlacementRequestState before = r->state();
         const absl::Time since = TimeOf(r->transitions().rbegin()->time());
         const Actor actor = ActorOf(call);
-        Change change;
-        if (auto st = apply(call, conn, *r, actor, change); !st.ok()) return st;
+        if (auto st = apply(call, conn, *r, actor); !st.ok()) return st;
         *r->mutable_update_time() = Stamp(call.now());
-        if (auto st = PlacementStore::UpdateRequest(conn, *r, call.now(), change.capacity);
-            !st.ok()) {
+        if (auto st = PlacementStore::UpdateRequest(conn, *r, call.now()); !st.ok()) {
           return st;
         }
-        if (r->state() != before) metrics.LeftState(before, call.now() - since);
+        if (r->state() != before) {
+          conn.OnCommit(
+              [&metrics, before, spent = call.now() - since] { metrics.LeftState(before, spent); });
+        }
         call.Audit(kRequest, id);
         *response->mutable_placement_request() = Shown(*r, ViewOf(call.principal(), *r));
         return absl::OkStatus();
@@ -229,6 +228,23 @@ std::vector<std::string> EnumNames(Violations& v, absl::string_view field,
     }
   }
   return out;
+}
+
+// FAILED_PRECONDITION (HOME_NOT_ELIGIBLE) unless recruitment still has the home approved for
+// the request's form and age.
+absl::Status StillApproved(const rv1::HomeEvaluation& e) {
+  if (!e.found()) {
+    return Error(absl::StatusCode::kFailedPrecondition, "HOME_NOT_ELIGIBLE",
+                 "the home is no longer in the registry", {{"home_id", e.home_id()}});
+  }
+  for (const auto& c : e.criteria()) {
+    if (c.hard() && !c.met() && (c.name() == "approved_kind" || c.name() == "age_range")) {
+      return Error(absl::StatusCode::kFailedPrecondition, "HOME_NOT_ELIGIBLE",
+                   absl::StrCat("the home no longer qualifies: ", c.detail()),
+                   {{"home_id", e.home_id()}});
+    }
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -312,6 +328,7 @@ grpc::ServerUnaryReactor* PlacementHandlers::CreatePlacementRequest(
             if (auto st = PlacementStore::UpdateRequest(conn, member, call.now()); !st.ok()) {
               return st;
             }
+            call.Audit(kRequest, member.placement_request_id());
           }
         }
         if (auto st = PlacementStore::InsertRequest(conn, *r, call.now()); !st.ok()) return st;
@@ -413,7 +430,7 @@ grpc::ServerUnaryReactor* PlacementHandlers::UpdatePlacementRequest(
                     request->placement_request_id(), request->etag(), request->request_id()},
                    *request, response,
                    [request](server::CallContext&, db::Connection& conn, v1::PlacementRequest& r,
-                             const Actor& actor, Change&) -> absl::Status {
+                             const Actor& actor) -> absl::Status {
                      const std::string before = r.child().personnummer();
                      const std::vector<std::string> mask(request->update_mask().paths().begin(),
                                                          request->update_mask().paths().end());
@@ -442,7 +459,7 @@ grpc::ServerUnaryReactor* PlacementHandlers::AcceptPlacementRequest(
                     request->placement_request_id(), request->etag(), request->request_id()},
                    *request, response,
                    [request](server::CallContext&, db::Connection&, v1::PlacementRequest& r,
-                             const Actor& actor, Change&) {
+                             const Actor& actor) {
                      std::vector<std::string> ids;
                      for (int i = 0; i < request->statements_size(); ++i) {
                        ids.push_back(NewUuid());
@@ -459,7 +476,7 @@ grpc::ServerUnaryReactor* PlacementHandlers::DeclinePlacementRequest(
                     request->placement_request_id(), request->etag(), request->request_id()},
                    *request, response,
                    [request](server::CallContext&, db::Connection&, v1::PlacementRequest& r,
-                             const Actor& actor, Change&) { return Decline(r, *request, actor); });
+                             const Actor& actor) { return Decline(r, *request, actor); });
 }
 
 grpc::ServerUnaryReactor* PlacementHandlers::ReaddressPlacementRequest(
@@ -471,7 +488,7 @@ grpc::ServerUnaryReactor* PlacementHandlers::ReaddressPlacementRequest(
        request->placement_request_id(), request->etag(), request->request_id()},
       *request, response,
       [this, request](server::CallContext& call, db::Connection&, v1::PlacementRequest& r,
-                      const Actor& actor, Change&) -> absl::Status {
+                      const Actor& actor) -> absl::Status {
         fhv::common::v1::OrganisationRef to = request->addressee();
         Violations v;
         if (to.kind() == ORGANISATION_KIND_MUNICIPALITY) {
@@ -509,14 +526,15 @@ grpc::ServerUnaryReactor* PlacementHandlers::ReaddressPlacementRequest(
 grpc::ServerUnaryReactor* PlacementHandlers::AddIntakeStatement(
     grpc::CallbackServerContext* ctx, const v1::AddIntakeStatementRequest* request,
     v1::AddIntakeStatementResponse* response) {
-  return ServeVerb(
-      rt_, metrics_, ctx,
-      {"AddIntakeStatement", auth::Action::kStepPlacementRequest, request->placement_request_id(),
-       request->etag(), request->request_id(),
-       /*creates=*/true},
-      *request, response,
-      [request](server::CallContext&, db::Connection&, v1::PlacementRequest& r, const Actor& actor,
-                Change&) { return AddStatement(r, request->statement(), NewUuid(), actor); });
+  return ServeVerb(rt_, metrics_, ctx,
+                   {"AddIntakeStatement", auth::Action::kStepPlacementRequest,
+                    request->placement_request_id(), request->etag(), request->request_id(),
+                    /*creates=*/true},
+                   *request, response,
+                   [request](server::CallContext&, db::Connection&, v1::PlacementRequest& r,
+                             const Actor& actor) {
+                     return AddStatement(r, request->statement(), NewUuid(), actor);
+                   });
 }
 
 grpc::ServerUnaryReactor* PlacementHandlers::AssignConsultant(
@@ -527,7 +545,7 @@ grpc::ServerUnaryReactor* PlacementHandlers::AssignConsultant(
                     request->placement_request_id(), request->etag(), request->request_id()},
                    *request, response,
                    [request](server::CallContext&, db::Connection&, v1::PlacementRequest& r,
-                             const Actor& actor, Change&) {
+                             const Actor& actor) {
                      return placement::AssignConsultant(r, request->consultant_user_id(), actor);
                    });
 }
@@ -535,59 +553,60 @@ grpc::ServerUnaryReactor* PlacementHandlers::AssignConsultant(
 grpc::ServerUnaryReactor* PlacementHandlers::ProposeHomes(grpc::CallbackServerContext* ctx,
                                                           const v1::ProposeHomesRequest* request,
                                                           v1::ProposeHomesResponse* response) {
-  return ServeVerb(
-      rt_, metrics_, ctx,
-      {"ProposeHomes", auth::Action::kStepPlacementRequest, request->placement_request_id(),
-       request->etag(), request->request_id()},
-      *request, response,
-      [this, request](server::CallContext& call, db::Connection& conn, v1::PlacementRequest& r,
-                      const Actor& actor, Change&) -> absl::Status {
-        Violations v;
-        if (request->homes_size() == 0 || request->homes_size() > 3) {
-          v.Add("homes", "must name one to three homes");
-        }
-        std::vector<std::string> ids;
-        for (int i = 0; i < request->homes_size(); ++i) {
-          const std::string& id = request->homes(i).home_id();
-          if (!IsUuid(id)) {
-            v.Add(absl::StrCat("homes[", i, "].home_id"), "must be a home id");
-          } else if (std::find(ids.begin(), ids.end(), id) != ids.end()) {
-            v.Add(absl::StrCat("homes[", i, "].home_id"), "names a home twice");
-          }
-          ids.push_back(id);
-        }
-        if (auto st = v.ToStatus(); !st.ok()) return st;
-        auto group = GroupOf(conn, r);
-        if (!group.ok()) return group.status();
-        // The caller and the state before recruitment is asked.
-        if (auto st = CheckProposal(r, {}, *group, actor); !st.ok()) return st;
-        auto evaluations = EvaluateHomes(rt_, call, r, *group, ids);
-        if (!evaluations.ok()) return evaluations.status();
-        std::vector<HomeCheck> homes;
-        std::vector<std::string> proposal_ids;
-        for (int i = 0; i < request->homes_size(); ++i) {
-          auto occupied = PlacementStore::Occupied(conn, ids[i], r.placement_request_id());
-          if (!occupied.ok()) return occupied.status();
-          homes.push_back({.proposed = request->homes(i),
-                           .evaluation = (*evaluations)[i],
-                           .occupied = *occupied});
-          proposal_ids.push_back(NewUuid());
-        }
-        if (auto st = CheckProposal(r, homes, *group, actor); !st.ok()) return st;
-        return Propose(r, homes, proposal_ids, actor);
-      });
+  return ServeVerb(rt_, metrics_, ctx,
+                   {"ProposeHomes", auth::Action::kStepPlacementRequest,
+                    request->placement_request_id(), request->etag(), request->request_id()},
+                   *request, response,
+                   [this, request](server::CallContext& call, db::Connection& conn,
+                                   v1::PlacementRequest& r, const Actor& actor) -> absl::Status {
+                     Violations v;
+                     if (request->homes_size() == 0 || request->homes_size() > 3) {
+                       v.Add("homes", "must name one to three homes");
+                     }
+                     std::vector<std::string> ids;
+                     for (int i = 0; i < request->homes_size(); ++i) {
+                       const std::string& id = request->homes(i).home_id();
+                       if (!IsUuid(id)) {
+                         v.Add(absl::StrCat("homes[", i, "].home_id"), "must be a home id");
+                       } else if (std::find(ids.begin(), ids.end(), id) != ids.end()) {
+                         v.Add(absl::StrCat("homes[", i, "].home_id"), "names a home twice");
+                       }
+                       ids.push_back(id);
+                     }
+                     if (auto st = v.ToStatus(); !st.ok()) return st;
+                     auto group = GroupOf(conn, r);
+                     if (!group.ok()) return group.status();
+                     // The caller and the state before recruitment is asked.
+                     if (auto st = CheckProposal(r, {}, *group, actor); !st.ok()) return st;
+                     auto evaluations = EvaluateHomes(rt_, call, r, *group, ids);
+                     if (!evaluations.ok()) return evaluations.status();
+                     std::vector<HomeCheck> homes;
+                     std::vector<std::string> proposal_ids;
+                     for (int i = 0; i < request->homes_size(); ++i) {
+                       auto occupied =
+                           PlacementStore::Occupied(conn, ids[i], r.placement_request_id());
+                       if (!occupied.ok()) return occupied.status();
+                       homes.push_back({.proposed = request->homes(i),
+                                        .evaluation = (*evaluations)[i],
+                                        .occupied = *occupied});
+                       proposal_ids.push_back(NewUuid());
+                     }
+                     if (auto st = CheckProposal(r, homes, *group, actor); !st.ok()) return st;
+                     return Propose(r, homes, proposal_ids, actor);
+                   });
 }
 
 grpc::ServerUnaryReactor* PlacementHandlers::ReturnToMatching(
     grpc::CallbackServerContext* ctx, const v1::ReturnToMatchingRequest* request,
     v1::ReturnToMatchingResponse* response) {
-  return ServeVerb(
-      rt_, metrics_, ctx,
-      {"ReturnToMatching", auth::Action::kStepPlacementRequest, request->placement_request_id(),
-       request->etag(), request->request_id()},
-      *request, response,
-      [request](server::CallContext&, db::Connection&, v1::PlacementRequest& r, const Actor& actor,
-                Change&) { return placement::ReturnToMatching(r, request->reason(), actor); });
+  return ServeVerb(rt_, metrics_, ctx,
+                   {"ReturnToMatching", auth::Action::kStepPlacementRequest,
+                    request->placement_request_id(), request->etag(), request->request_id()},
+                   *request, response,
+                   [request](server::CallContext&, db::Connection&, v1::PlacementRequest& r,
+                             const Actor& actor) {
+                     return placement::ReturnToMatching(r, request->reason(), actor);
+                   });
 }
 
 grpc::ServerUnaryReactor* PlacementHandlers::ScheduleVisit(grpc::CallbackServerContext* ctx,
@@ -600,7 +619,7 @@ grpc::ServerUnaryReactor* PlacementHandlers::ScheduleVisit(grpc::CallbackServerC
        /*creates=*/true},
       *request, response,
       [request, response](server::CallContext&, db::Connection&, v1::PlacementRequest& r,
-                          const Actor& actor, Change&) -> absl::Status {
+                          const Actor& actor) -> absl::Status {
         const std::string visit_id = NewUuid();
         if (auto st = placement::ScheduleVisit(r, request->visit(), visit_id, actor); !st.ok()) {
           return st;
@@ -618,36 +637,35 @@ grpc::ServerUnaryReactor* PlacementHandlers::RecordVisitOutcome(
       {"RecordVisitOutcome", auth::Action::kStepPlacementRequest, request->placement_request_id(),
        request->etag(), request->request_id()},
       *request, response,
-      [request](server::CallContext&, db::Connection&, v1::PlacementRequest& r, const Actor& actor,
-                Change&) { return placement::RecordVisitOutcome(r, *request, actor); });
+      [request](server::CallContext&, db::Connection&, v1::PlacementRequest& r,
+                const Actor& actor) { return placement::RecordVisitOutcome(r, *request, actor); });
 }
 
 grpc::ServerUnaryReactor* PlacementHandlers::PutUpForDecision(
     grpc::CallbackServerContext* ctx, const v1::PutUpForDecisionRequest* request,
     v1::PutUpForDecisionResponse* response) {
-  return ServeVerb(
-      rt_, metrics_, ctx,
-      {"PutUpForDecision", auth::Action::kStepPlacementRequest, request->placement_request_id(),
-       request->etag(), request->request_id()},
-      *request, response,
-      [this, request](server::CallContext& call, db::Connection& conn, v1::PlacementRequest& r,
-                      const Actor& actor, Change& change) -> absl::Status {
-        auto proposal = CheckPutUp(r, request->proposal_id(), actor);
-        if (!proposal.ok()) return proposal.status();
-        const v1::Proposal chosen = **proposal;
-        auto group = GroupOf(conn, r);
-        if (!group.ok()) return group.status();
-        auto evaluations = EvaluateHomes(rt_, call, r, *group, {chosen.home_id()});
-        if (!evaluations.ok()) return evaluations.status();
-        auto occupied = PlacementStore::Occupied(conn, chosen.home_id(), r.placement_request_id());
-        if (!occupied.ok()) return occupied.status();
-        HomeCheck check{.evaluation = evaluations->front(), .occupied = *occupied};
-        check.proposed.set_home_id(chosen.home_id());
-        // The same checks as when it was proposed, as the home is today.
-        if (auto st = CheckHome(check, *group); !st.ok()) return st;
-        change.capacity = check.evaluation.home().max_children();
-        return PutUp(r, request->proposal_id(), actor);
-      });
+  return ServeVerb(rt_, metrics_, ctx,
+                   {"PutUpForDecision", auth::Action::kStepPlacementRequest,
+                    request->placement_request_id(), request->etag(), request->request_id()},
+                   *request, response,
+                   [this, request](server::CallContext& call, db::Connection& conn,
+                                   v1::PlacementRequest& r, const Actor& actor) -> absl::Status {
+                     auto proposal = CheckPutUp(r, request->proposal_id(), actor);
+                     if (!proposal.ok()) return proposal.status();
+                     const v1::Proposal chosen = **proposal;
+                     auto group = GroupOf(conn, r);
+                     if (!group.ok()) return group.status();
+                     auto evaluations = EvaluateHomes(rt_, call, r, *group, {chosen.home_id()});
+                     if (!evaluations.ok()) return evaluations.status();
+                     auto occupied =
+                         PlacementStore::Occupied(conn, chosen.home_id(), r.placement_request_id());
+                     if (!occupied.ok()) return occupied.status();
+                     HomeCheck check{.evaluation = evaluations->front(), .occupied = *occupied};
+                     check.proposed.set_home_id(chosen.home_id());
+                     // The same checks as when it was proposed, as the home is today.
+                     if (auto st = CheckHome(check, *group); !st.ok()) return st;
+                     return PutUp(r, request->proposal_id(), actor);
+                   });
 }
 
 grpc::ServerUnaryReactor* PlacementHandlers::DecidePlacementRequest(
@@ -658,8 +676,8 @@ grpc::ServerUnaryReactor* PlacementHandlers::DecidePlacementRequest(
       {"DecidePlacementRequest", auth::Action::kDecidePlacementRequest,
        request->placement_request_id(), request->etag(), request->request_id()},
       *request, response,
-      [request](server::CallContext& call, db::Connection& conn, v1::PlacementRequest& r,
-                const Actor& actor, Change&) -> absl::Status {
+      [this, request](server::CallContext& call, db::Connection& conn, v1::PlacementRequest& r,
+                      const Actor& actor) -> absl::Status {
         std::vector<v1::Delegation> delegations;
         if (request->decider_kind() == v1::DECIDER_KIND_DELEGATED) {
           auto page = PlacementStore::ListDelegations(conn, r.municipality_id(), actor.caller.user,
@@ -669,15 +687,21 @@ grpc::ServerUnaryReactor* PlacementHandlers::DecidePlacementRequest(
         }
         if (auto st = Decide(r, *request, delegations, NewUuid(), actor); !st.ok()) return st;
         if (r.state() != v1::PLACEMENT_REQUEST_STATE_APPROVED) return absl::OkStatus();
-        // A place in the home is reserved: never more than its approved number of children,
-        // also when decisions on the same home arrive at once.
-        const std::string& home_id = r.decisions().rbegin()->home_id();
+        // A place in the home is reserved: never more than its approved number of children
+        // as recruitment knows it now, also when decisions on the same home arrive at once.
+        const std::string home_id = r.decisions().rbegin()->home_id();
+        auto evaluation = EvaluateHomes(
+            rt_, call, r,
+            Group{.children = 1,
+                  .youngest_age = AgeOn(r.child().birth_date(), *DayOf(r.wanted_start_date())),
+                  .oldest_age = AgeOn(r.child().birth_date(), *DayOf(r.wanted_start_date()))},
+            {home_id});
+        if (!evaluation.ok()) return evaluation.status();
+        if (auto st = StillApproved(evaluation->front()); !st.ok()) return st;
         if (auto st = PlacementStore::LockHome(conn, home_id); !st.ok()) return st;
         auto occupied = PlacementStore::Occupied(conn, home_id, r.placement_request_id());
         if (!occupied.ok()) return occupied.status();
-        auto capacity = PlacementStore::HomeCapacity(conn, r.placement_request_id());
-        if (!capacity.ok()) return capacity.status();
-        if (*occupied + 1 > *capacity) {
+        if (*occupied + 1 > evaluation->front().home().max_children()) {
           return Error(absl::StatusCode::kFailedPrecondition, "HOME_FULL",
                        "the home has no free place left for this child", {{"home_id", home_id}});
         }
@@ -689,13 +713,12 @@ grpc::ServerUnaryReactor* PlacementHandlers::DecidePlacementRequest(
 grpc::ServerUnaryReactor* PlacementHandlers::RecordDecisionReported(
     grpc::CallbackServerContext* ctx, const v1::RecordDecisionReportedRequest* request,
     v1::RecordDecisionReportedResponse* response) {
-  return ServeVerb(
-      rt_, metrics_, ctx,
-      {"RecordDecisionReported", auth::Action::kDecidePlacementRequest,
-       request->placement_request_id(), request->etag(), request->request_id()},
-      *request, response,
-      [request](server::CallContext&, db::Connection&, v1::PlacementRequest& r, const Actor& actor,
-                Change&) { return RecordReported(r, *request, actor); });
+  return ServeVerb(rt_, metrics_, ctx,
+                   {"RecordDecisionReported", auth::Action::kDecidePlacementRequest,
+                    request->placement_request_id(), request->etag(), request->request_id()},
+                   *request, response,
+                   [request](server::CallContext&, db::Connection&, v1::PlacementRequest& r,
+                             const Actor& actor) { return RecordReported(r, *request, actor); });
 }
 
 grpc::ServerUnaryReactor* PlacementHandlers::WithdrawPlacementRequest(
@@ -706,7 +729,7 @@ grpc::ServerUnaryReactor* PlacementHandlers::WithdrawPlacementRequest(
                     request->placement_request_id(), request->etag(), request->request_id()},
                    *request, response,
                    [request](server::CallContext& call, db::Connection&, v1::PlacementRequest& r,
-                             const Actor& actor, Change&) -> absl::Status {
+                             const Actor& actor) -> absl::Status {
                      const bool reserved = r.state() == v1::PLACEMENT_REQUEST_STATE_APPROVED;
                      const v1::Proposal* approved = ApprovedProposal(r);
                      const std::string home_id = approved ? approved->home_id() : "";
@@ -727,7 +750,7 @@ grpc::ServerUnaryReactor* PlacementHandlers::StartPlacement(
        request->etag(), request->request_id(), /*creates=*/true},
       *request, response,
       [request, response](server::CallContext& call, db::Connection& conn, v1::PlacementRequest& r,
-                          const Actor& actor, Change&) -> absl::Status {
+                          const Actor& actor) -> absl::Status {
         auto placement = Start(r, *request, NewUuid(), actor);
         if (!placement.ok()) return placement.status();
         if (auto st = PlacementStore::InsertPlacement(conn, *placement, call.now()); !st.ok()) {
@@ -799,25 +822,29 @@ grpc::ServerUnaryReactor* ServePlacementVerb(server::Runtime& rt, grpc::Callback
 grpc::ServerUnaryReactor* PlacementHandlers::EndPlacement(grpc::CallbackServerContext* ctx,
                                                           const v1::EndPlacementRequest* request,
                                                           v1::EndPlacementResponse* response) {
-  return ServePlacementVerb(
-      rt_, ctx,
-      {.method = "EndPlacement",
-       .action = auth::Action::kStepPlacementRequest,
-       .kind = server::CallKind::kWrite,
-       .request_id = request->request_id()},
-      request->placement_id(), request->etag(), *request, response,
-      [this, request](server::CallContext& call, db::Connection& conn, v1::Placement& p,
-                      const Actor& actor) -> absl::Status {
-        auto r = PlacementStore::LockRequest(conn, p.placement_request_id());
-        if (!r.ok()) return r.status();
-        const absl::Time since = TimeOf(r->transitions().rbegin()->time());
-        if (auto st = End(p, *r, *request, actor); !st.ok()) return st;
-        *r->mutable_update_time() = Stamp(call.now());
-        if (auto st = PlacementStore::UpdateRequest(conn, *r, call.now()); !st.ok()) return st;
-        metrics_.LeftState(v1::PLACEMENT_REQUEST_STATE_PLACED, call.now() - since);
-        call.Emit(kPlacement, p.placement_id(), EndedEvent(p));
-        return absl::OkStatus();
-      });
+  return ServePlacementVerb(rt_, ctx,
+                            {.method = "EndPlacement",
+                             .action = auth::Action::kStepPlacementRequest,
+                             .kind = server::CallKind::kWrite,
+                             .request_id = request->request_id()},
+                            request->placement_id(), request->etag(), *request, response,
+                            [this, request](server::CallContext& call, db::Connection& conn,
+                                            v1::Placement& p, const Actor& actor) -> absl::Status {
+                              auto r = PlacementStore::LockRequest(conn, p.placement_request_id());
+                              if (!r.ok()) return r.status();
+                              const absl::Time since = TimeOf(r->transitions().rbegin()->time());
+                              if (auto st = End(p, *r, *request, actor); !st.ok()) return st;
+                              *r->mutable_update_time() = Stamp(call.now());
+                              if (auto st = PlacementStore::UpdateRequest(conn, *r, call.now());
+                                  !st.ok())
+                                return st;
+                              conn.OnCommit([this, spent = call.now() - since] {
+                                metrics_.LeftState(v1::PLACEMENT_REQUEST_STATE_PLACED, spent);
+                              });
+                              call.Audit(kRequest, r->placement_request_id());
+                              call.Emit(kPlacement, p.placement_id(), EndedEvent(p));
+                              return absl::OkStatus();
+                            });
 }
 
 grpc::ServerUnaryReactor* PlacementHandlers::RecordStatutoryStep(
@@ -894,6 +921,14 @@ grpc::ServerUnaryReactor* PlacementHandlers::ListPlacements(
           }
         }
         if (auto st = v.ToStatus(); !st.ok()) return st;
+        if ((p.org_kind == auth::OrgKind::kMunicipality && !request->municipality_id().empty() &&
+             request->municipality_id() != p.org_id) ||
+            (p.org_kind == auth::OrgKind::kAgency && !request->agency_id().empty() &&
+             request->agency_id() != p.org_id)) {
+          return PermissionDenied(
+              "the filter names an organisation whose placements the caller "
+              "may not list");
+        }
         f.municipality_id = request->municipality_id();
         f.home_id = request->home_id();
         f.agency_id = request->agency_id();

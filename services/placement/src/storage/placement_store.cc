@@ -101,13 +101,12 @@ absl::StatusOr<v1::PlacementRequest> PlacementStore::GetRequest(db::Connection& 
 }
 
 absl::Status PlacementStore::UpdateRequest(db::Connection& conn, v1::PlacementRequest& r,
-                                           absl::Time now, std::optional<int> capacity) {
+                                           absl::Time now) {
   auto res = conn.Exec(
       sql::kUpdateRequest,
       {r.placement_request_id(), r.addressee().id(), v1::PlacementRequestState_Name(r.state()),
        db::Param::NullIfEmpty(r.consultant_user_id()), r.child().child_id(),
-       db::Param::Bytes(Body(r)), db::Param::NullIfEmpty(HomeOf(r)),
-       capacity ? db::Param(*capacity) : db::Param(std::nullopt), now});
+       db::Param::Bytes(Body(r)), db::Param::NullIfEmpty(HomeOf(r)), now});
   if (!res.ok()) return res.status();
   if (res->rows() != 1) return absl::InternalError("the request vanished while locked");
   r.set_etag(std::string(res->Text(0, 0)));
@@ -154,16 +153,6 @@ absl::StatusOr<int> PlacementStore::Occupied(db::Connection& conn, const std::st
                      {home_id, except_request_id.empty() ? "00000000-0000-0000-0000-000000000000"
                                                          : except_request_id});
   if (!r.ok()) return r.status();
-  return static_cast<int>(r->Int64(0, 0));
-}
-
-absl::StatusOr<int> PlacementStore::HomeCapacity(db::Connection& conn,
-                                                 const std::string& request_id) {
-  auto r = conn.Exec(sql::kHomeCapacity, {request_id});
-  if (!r.ok()) return r.status();
-  if (r->rows() == 0 || r->IsNull(0, 0)) {
-    return absl::InternalError("the request has no capacity of its home on record");
-  }
   return static_cast<int>(r->Int64(0, 0));
 }
 

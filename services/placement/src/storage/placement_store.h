@@ -53,10 +53,8 @@ class PlacementStore {
                                                           const std::string& id);
   static absl::StatusOr<v1::PlacementRequest> GetRequest(db::Connection& conn,
                                                          const std::string& id);
-  // Stores a changed request and sets its new etag. `capacity`: the home's approved number of
-  // children when it is put up for decision.
-  static absl::Status UpdateRequest(db::Connection& conn, v1::PlacementRequest& r, absl::Time now,
-                                    std::optional<int> capacity = std::nullopt);
+  // Stores a changed request and sets its new etag.
+  static absl::Status UpdateRequest(db::Connection& conn, v1::PlacementRequest& r, absl::Time now);
   static absl::StatusOr<std::vector<v1::PlacementRequest>> Siblings(db::Connection& conn,
                                                                     const std::string& group_id);
   // Requests `org_id` owns or is addressed, newest first.
@@ -70,8 +68,6 @@ class PlacementStore {
   // `except_request_id`).
   static absl::StatusOr<int> Occupied(db::Connection& conn, const std::string& home_id,
                                       const std::string& except_request_id);
-  // The capacity stored when the request's home was put up for decision.
-  static absl::StatusOr<int> HomeCapacity(db::Connection& conn, const std::string& request_id);
 
   static absl::Status InsertPlacement(db::Connection& conn, const v1::Placement& p, absl::Time now);
   static absl::StatusOr<v1::Placement> LockPlacement(db::Connection& conn, const std::string& id);
