@@ -133,6 +133,8 @@ const std::vector<Rule>& Rules() {
        "ReadDelegations",
        {K::kMunicipality},
        {"admin", "committee_member", "committee_chair", "delegated_decider", "case_worker"}},
+      {Action::kReadRateTables, "ReadRateTables", {K::kMunicipality, K::kAgency, K::kInternal}, {}},
+      {Action::kManageRateTables, "ManageRateTables", {K::kInternal}, {"admin"}},
   };
   return *rules;
 }

@@ -43,6 +43,9 @@ enum class Action {
   kReadClockRules,
   kSetDelegation,
   kReadDelegations,
+  // payments
+  kReadRateTables,
+  kManageRateTables,  // SKR's national tables: the suite's own admins
 };
 
 // OK if `principal` may take `action`; PERMISSION_DENIED naming the action otherwise.

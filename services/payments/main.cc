@@ -1,7 +1,7 @@
-// fhv-payments: flags and wiring only. The service's RPCs arrive with its own issue; until
-// then the binary migrates, serves health and reflection, and answers UNIMPLEMENTED.
+// fhv-payments: flags and wiring only.
 
 #include "common/server/server.h"
+#include "services/payments/src/grpc/payments_handlers.h"
 
 namespace fhv::payments {
 const std::vector<db::MigrationFile>& Migrations();
@@ -11,7 +11,10 @@ int main(int argc, char** argv) {
   return fhv::server::Main(argc, argv,
                            {.name = "payments",
                             .migrations = &fhv::payments::Migrations(),
-                            .make_services = [](fhv::server::Runtime&) {
-                              return std::vector<std::unique_ptr<grpc::Service>>{};
+                            .make_services = [](fhv::server::Runtime& rt) {
+                              std::vector<std::unique_ptr<grpc::Service>> services;
+                              services.push_back(
+                                  std::make_unique<fhv::payments::PaymentsHandlers>(rt));
+                              return services;
                             }});
 }

@@ -1,0 +1,129 @@
+// The payments binary: SKR's rate tables as versioned data, readable by every caller and
+// added only by the suite's own admins, never for a past year.
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "absl/time/clock.h"
+#include "common/util/dates.h"
+#include "common/util/ids.h"
+#include "common/util/status.h"
+#include "fhv/payments/v1/payments_service.grpc.pb.h"
+#include "tests/support/clients.h"
+#include "tests/support/test_env.h"
+
+namespace fhv::testing {
+namespace {
+
+namespace pv1 = ::fhv::payments::v1;
+using Stub = pv1::PaymentsService::Stub;
+
+class PaymentsE2E : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto r = RunBinary("fhv-payments", {"--migrate", "--database_dsn=" + db_.Dsn("payments")});
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    server_ = std::make_unique<ServiceProcess>(
+        "fhv-payments", std::vector<std::string>{"--database_dsn=" + db_.Dsn("payments"),
+                                                 "--jwt_public_keys=" + keys_.public_pem_path(),
+                                                 "--jwt_issuer=fhv-test"});
+    ASSERT_TRUE(server_->running()) << server_->Log();
+    stub_ = pv1::PaymentsService::NewStub(
+        grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials()));
+  }
+
+  template <typename Request, typename Response>
+  absl::StatusOr<Response> Call(grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                                             Response*),
+                                const Request& request, const std::string& token) {
+    Response response;
+    auto st = FromGrpcStatus(((*stub_).*method)(Ctx(token).get(), request, &response));
+    if (!st.ok()) return st;
+    return response;
+  }
+
+  TestDatabase db_{{"payments"}};
+  TestKeys keys_;
+  std::unique_ptr<ServiceProcess> server_;
+  std::unique_ptr<Stub> stub_;
+};
+
+TEST_F(PaymentsE2E, RateTablesAreVersionedDataAndAPastYearIsNeverChanged) {
+  const std::string reader = keys_.Mint(Recruiter("2418"));
+  pv1::ListRateTablesRequest list;
+  list.set_page_size(3);
+  auto page = Call(&Stub::ListRateTables, list, reader);
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(page->rate_tables_size(), 3);
+  EXPECT_EQ(page->rate_tables(0).year(), 2026);
+  list.set_page_token(page->next_page_token());
+  auto rest = Call(&Stub::ListRateTables, list, reader);
+  ASSERT_TRUE(rest.ok()) << rest.status();
+  ASSERT_EQ(rest->rate_tables_size(), 1);
+  EXPECT_EQ(rest->rate_tables(0).year(), 2023);
+  EXPECT_TRUE(rest->next_page_token().empty());
+
+  pv1::GetRateTableRequest get;
+  get.set_year(2023);
+  auto t2023 = Call(&Stub::GetRateTable, get, reader);
+  ASSERT_TRUE(t2023.ok()) << t2023.status();
+  EXPECT_EQ(t2023->rate_table().prisbasbelopp().amount_ore(), 5'250'000);
+  EXPECT_EQ(t2023->rate_table().version(), 1);
+  EXPECT_FALSE(t2023->rate_table().fee_levels(0).monthly_fee().estimate());
+  get.set_year(2026);
+  auto t2026 = Call(&Stub::GetRateTable, get, reader);
+  ASSERT_TRUE(t2026.ok()) << t2026.status();
+  EXPECT_EQ(t2026->rate_table().prisbasbelopp().amount_ore(), 5'920'000);
+  EXPECT_FALSE(t2026->rate_table().prisbasbelopp().estimate());
+  EXPECT_TRUE(t2026->rate_table().fee_levels(0).monthly_fee().estimate());
+  get.set_year(2019);
+  EXPECT_EQ(Call(&Stub::GetRateTable, get, reader).status().code(), absl::StatusCode::kNotFound);
+
+  // Only the suite's own admins add tables.
+  pv1::AddRateTableRequest add;
+  add.set_request_id(NewUuid());
+  *add.mutable_rate_table() = t2026->rate_table();
+  add.mutable_rate_table()->mutable_fee_levels(0)->mutable_monthly_fee()->set_estimate(false);
+  add.mutable_rate_table()->mutable_fee_levels(0)->mutable_monthly_fee()->set_amount_ore(1'200'000);
+  EXPECT_EQ(Call(&Stub::AddRateTable, add, keys_.Mint(Admin("2418"))).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  const std::string admin = keys_.Mint(SuiteAdmin());
+  const int this_year = static_cast<int>(Today(absl::Now()).year());
+  // A new version of the current year (2026 when this was written) is allowed, a past year's not.
+  add.mutable_rate_table()->set_year(this_year);
+  auto added = Call(&Stub::AddRateTable, add, admin);
+  ASSERT_TRUE(added.ok()) << added.status();
+  EXPECT_EQ(added->rate_table().version(), this_year == 2026 ? 2 : 1);
+  auto again = Call(&Stub::AddRateTable, add, admin);  // a retry: the same result
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->rate_table().version(), added->rate_table().version());
+  get.set_year(this_year);
+  auto latest = Call(&Stub::GetRateTable, get, reader);
+  ASSERT_TRUE(latest.ok()) << latest.status();
+  EXPECT_EQ(latest->rate_table().fee_levels(0).monthly_fee().amount_ore(), 1'200'000);
+  EXPECT_EQ(latest->rate_table().created_by_user_id(), "suite-admin");
+  get.set_version(1);
+  if (this_year == 2026) {
+    auto first = Call(&Stub::GetRateTable, get, reader);
+    ASSERT_TRUE(first.ok()) << first.status();
+    EXPECT_EQ(first->rate_table().fee_levels(0).monthly_fee().amount_ore(), 1'123'700);
+  }
+
+  add.set_request_id(NewUuid());
+  add.mutable_rate_table()->set_year(this_year - 1);
+  auto past = Call(&Stub::AddRateTable, add, admin);
+  EXPECT_EQ(GetReason(past.status()), "RATE_TABLE_YEAR_NOT_ALLOWED") << past.status();
+  add.mutable_rate_table()->set_year(this_year + 2);
+  past = Call(&Stub::AddRateTable, add, admin);
+  EXPECT_EQ(GetReason(past.status()), "RATE_TABLE_YEAR_NOT_ALLOWED") << past.status();
+
+  // A table with a gap in its age bands.
+  add.mutable_rate_table()->set_year(this_year + 1);
+  add.mutable_rate_table()->mutable_expense_allowance_bands(1)->set_min_age_years(14);
+  auto bad = Call(&Stub::AddRateTable, add, admin);
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM payments.rate_table"), 5);
+}
+
+}  // namespace
+}  // namespace fhv::testing
