@@ -135,6 +135,14 @@ const std::vector<Rule>& Rules() {
        {"admin", "committee_member", "committee_chair", "delegated_decider", "case_worker"}},
       {Action::kReadRateTables, "ReadRateTables", {K::kMunicipality, K::kAgency, K::kInternal}, {}},
       {Action::kManageRateTables, "ManageRateTables", {K::kInternal}, {"admin"}},
+      {Action::kReadAgreements,
+       "ReadAgreements",
+       {K::kMunicipality},
+       {"finance_officer", "case_worker", "admin"}},
+      {Action::kWriteAgreements,
+       "WriteAgreements",
+       {K::kMunicipality},
+       {"finance_officer", "case_worker"}},
   };
   return *rules;
 }

@@ -46,6 +46,8 @@ enum class Action {
   // payments
   kReadRateTables,
   kManageRateTables,  // SKR's national tables: the suite's own admins
+  kReadAgreements,
+  kWriteAgreements,
 };
 
 // OK if `principal` may take `action`; PERMISSION_DENIED naming the action otherwise.

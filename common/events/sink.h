@@ -37,4 +37,26 @@ class EventSink final : public fhv::common::v1::EventSinkService::CallbackServic
   std::map<std::string, Handler, std::less<>> handlers_;
 };
 
+// The payload of `envelope` as `Event`; INVALID_ARGUMENT if it does not parse as one.
+template <typename Event>
+absl::StatusOr<Event> Unpack(const fhv::common::v1::EventEnvelope& envelope) {
+  Event event;
+  if (!envelope.payload().UnpackTo(&event)) {
+    return absl::InvalidArgumentError("the event's payload does not parse");
+  }
+  return event;
+}
+
+// A handler for events of type `Event` that `apply` applies.
+template <typename Event>
+EventSink::Handler On(
+    std::function<absl::Status(server::CallContext&, db::Connection&, const Event&)> apply) {
+  return [apply](server::CallContext& call, db::Connection& conn,
+                 const fhv::common::v1::EventEnvelope& envelope) -> absl::Status {
+    auto event = Unpack<Event>(envelope);
+    if (!event.ok()) return event.status();
+    return apply(call, conn, *event);
+  };
+}
+
 }  // namespace fhv::events

@@ -12,12 +12,12 @@ const std::vector<db::MigrationFile>& Migrations();
 }
 
 int main(int argc, char** argv) {
-  // Recruitment keeps each home's occupancy from the placements' start and end. (Payments
-  // joins these routes with its own issue; --extra_routes adds destinations meanwhile.)
+  // Recruitment keeps each home's occupancy from the placements' start and end; payments
+  // starts and ends the home's agreement.
   std::map<std::string, std::vector<std::string>> routes;
   for (const char* type :
        {"fhv.placement.v1.PlacementStartedEvent", "fhv.placement.v1.PlacementEndedEvent"}) {
-    routes[type] = {"recruitment"};
+    routes[type] = {"recruitment", "payments"};
   }
   return fhv::server::Main(
       argc, argv,

@@ -125,5 +125,109 @@ TEST_F(PaymentsE2E, RateTablesAreVersionedDataAndAPastYearIsNeverChanged) {
   EXPECT_EQ(db_.Count("SELECT count(*) FROM payments.rate_table"), 5);
 }
 
+auth::Principal Finance(const std::string& org) {
+  auth::Principal p = Recruiter(org);
+  p.user = "finance-" + org;
+  p.roles = {"finance_officer"};
+  return p;
+}
+
+TEST_F(PaymentsE2E, AgreementsKeepEveryVersionAndOnlyThePayerSeesThem) {
+  const std::string finance = keys_.Mint(Finance("2418"));
+  pv1::CreateAgreementRequest create;
+  create.set_request_id(NewUuid());
+  auto& a = *create.mutable_agreement();
+  a.set_assignment_kind(fhv::common::v1::ASSIGNMENT_KIND_FAMILJEHEM);
+  a.set_home_id("home-before-the-suite");
+  a.set_client_reference("MAL-2021-17");
+  *a.mutable_child_birth_date() = ToDate(absl::CivilDay(2015, 4, 2));
+  *a.mutable_valid_from() = ToDate(absl::CivilDay(2024, 1, 1));
+  create.mutable_terms()->set_fee_level_code("BASE");
+  // Bad terms are refused with every violation named, and nothing is written.
+  create.mutable_terms()->set_monthly_fee_ore(-1);
+  create.mutable_terms()->add_extra_allowances()->set_monthly_amount_ore(100);
+  auto refused = Call(&Stub::CreateAgreement, create, finance);
+  ASSERT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  std::vector<std::string> fields;
+  for (const auto& v : GetViolations(refused.status())) fields.push_back(v.field);
+  EXPECT_THAT(fields, ::testing::UnorderedElementsAre("terms.monthly_fee_ore",
+                                                      "terms.extra_allowances[0].reason"));
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM payments.agreement"), 0);
+
+  create.mutable_terms()->set_monthly_fee_ore(0);
+  create.mutable_terms()->clear_extra_allowances();
+  auto created = Call(&Stub::CreateAgreement, create, finance);
+  ASSERT_TRUE(created.ok()) << created.status();
+  pv1::Agreement agreement = created->agreement();
+  EXPECT_EQ(agreement.source(), pv1::AGREEMENT_SOURCE_MANUAL);
+  EXPECT_EQ(agreement.paying_municipality_id(), "2418");
+  ASSERT_EQ(agreement.versions_size(), 1);
+
+  // A raised allowance from March: a new version, the first one ends the day before.
+  pv1::AmendAgreementRequest amend;
+  amend.set_agreement_id(agreement.agreement_id());
+  amend.set_etag(agreement.etag());
+  amend.set_request_id(NewUuid());
+  *amend.mutable_valid_from() = ToDate(absl::CivilDay(2024, 3, 1));
+  amend.mutable_terms()->set_fee_level_code("BASE");
+  amend.mutable_terms()->set_expense_allowance_addition_bp(6000);  // 170 %: above 155 %
+  amend.set_change_reason("Increased needs after assessment");
+  auto amended = Call(&Stub::AmendAgreement, amend, finance);
+  ASSERT_TRUE(amended.ok()) << amended.status();
+  agreement = amended->agreement();
+  ASSERT_EQ(agreement.versions_size(), 2);
+  EXPECT_EQ(*DayOf(agreement.versions(0).valid_to()), absl::CivilDay(2024, 2, 29));
+  EXPECT_TRUE(agreement.versions(1).expense_allowance_over_max());
+  EXPECT_FALSE(agreement.versions(0).expense_allowance_over_max());
+  // The same etag again is stale.
+  amend.set_request_id(NewUuid());
+  EXPECT_EQ(Call(&Stub::AmendAgreement, amend, finance).status().code(),
+            absl::StatusCode::kAborted);
+  // A version from the same day replaces it, and the history keeps both.
+  amend.set_etag(agreement.etag());
+  amend.mutable_terms()->set_expense_allowance_addition_bp(1000);
+  auto replaced = Call(&Stub::AmendAgreement, amend, finance);
+  ASSERT_TRUE(replaced.ok()) << replaced.status();
+  agreement = replaced->agreement();
+  ASSERT_EQ(agreement.versions_size(), 3);
+  EXPECT_EQ(agreement.versions(1).superseded_by_version(), 3);
+  EXPECT_FALSE(agreement.versions(2).expense_allowance_over_max());
+
+  // Ended by hand on a date; a second end is the wrong state.
+  pv1::EndAgreementRequest end;
+  end.set_agreement_id(agreement.agreement_id());
+  end.set_etag(agreement.etag());
+  *end.mutable_end_date() = ToDate(absl::CivilDay(2024, 6, 30));
+  end.set_reason("The assignment ended");
+  auto ended = Call(&Stub::EndAgreement, end, finance);
+  ASSERT_TRUE(ended.ok()) << ended.status();
+  EXPECT_EQ(ended->agreement().state(), pv1::AGREEMENT_STATE_ENDED);
+  EXPECT_EQ(*DayOf(ended->agreement().versions(2).valid_to()), absl::CivilDay(2024, 6, 30));
+  end.set_etag(ended->agreement().etag());
+  EXPECT_EQ(GetReason(Call(&Stub::EndAgreement, end, finance).status()), "INVALID_STATE");
+
+  // Only the paying municipality reads it; every read is audited.
+  pv1::GetAgreementRequest get;
+  get.set_agreement_id(agreement.agreement_id());
+  EXPECT_TRUE(Call(&Stub::GetAgreement, get, finance).ok());
+  EXPECT_EQ(Call(&Stub::GetAgreement, get, keys_.Mint(Finance("0834"))).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  pv1::ListAgreementsRequest list;
+  *list.mutable_active_on() = ToDate(absl::CivilDay(2024, 5, 1));
+  auto listed = Call(&Stub::ListAgreements, list, finance);
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  EXPECT_EQ(listed->agreements_size(), 1);
+  *list.mutable_active_on() = ToDate(absl::CivilDay(2024, 7, 1));
+  listed = Call(&Stub::ListAgreements, list, finance);
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  EXPECT_EQ(listed->agreements_size(), 0);
+  list.set_paying_municipality_id("0834");
+  EXPECT_EQ(Call(&Stub::ListAgreements, list, finance).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_GE(db_.Count("SELECT count(*) FROM payments.audit_log WHERE resource_type = 'agreement' "
+                      "AND action = 'payments.GetAgreement'"),
+            1);
+}
+
 }  // namespace
 }  // namespace fhv::testing

@@ -13,6 +13,7 @@
 #include "common/util/dates.h"
 #include "common/util/ids.h"
 #include "common/util/status.h"
+#include "fhv/payments/v1/payments_service.grpc.pb.h"
 #include "fhv/placement/v1/placement_service.grpc.pb.h"
 #include "google/protobuf/util/time_util.h"
 #include "tests/support/clients.h"
@@ -22,6 +23,7 @@ namespace fhv::testing {
 namespace {
 
 namespace pv1 = ::fhv::placement::v1;
+namespace payv1 = ::fhv::payments::v1;
 namespace rv1 = ::fhv::recruitment::v1;
 using PStub = pv1::PlacementService::Stub;
 using RStub = rv1::RecruitmentService::Stub;
@@ -46,13 +48,23 @@ absl::CivilDay Today() { return fhv::Today(absl::Now()); }
 class PlacementE2E : public ::testing::Test {
  protected:
   void SetUp() override {
-    for (const auto& [binary, schema] : std::vector<std::pair<std::string, std::string>>{
-             {"fhv-recruitment", "recruitment"}, {"fhv-placement", "placement"}}) {
+    for (const auto& [binary, schema] :
+         std::vector<std::pair<std::string, std::string>>{{"fhv-recruitment", "recruitment"},
+                                                          {"fhv-placement", "placement"},
+                                                          {"fhv-payments", "payments"}}) {
       auto r = RunBinary(binary, {"--migrate", "--database_dsn=" + db_.Dsn(schema)});
       ASSERT_EQ(r.exit_code, 0) << r.output;
     }
     const int recruitment_port = FreePort();
     const int placement_port = FreePort();
+    const int payments_port = FreePort();
+    payments_ = std::make_unique<ServiceProcess>(
+        "fhv-payments",
+        std::vector<std::string>{"--database_dsn=" + db_.Dsn("payments"),
+                                 "--jwt_public_keys=" + keys_.public_pem_path(),
+                                 "--jwt_issuer=fhv-test"},
+        payments_port);
+    ASSERT_TRUE(payments_->running()) << payments_->Log();
     recruitment_ = std::make_unique<ServiceProcess>(
         "fhv-recruitment",
         std::vector<std::string>{"--database_dsn=" + db_.Dsn("recruitment"),
@@ -66,7 +78,8 @@ class PlacementE2E : public ::testing::Test {
                                  "--jwt_public_keys=" + keys_.public_pem_path(),
                                  "--jwt_issuer=fhv-test",
                                  "--service_key=" + keys_.private_pem_path(),
-                                 absl::StrCat("--peers=recruitment=127.0.0.1:", recruitment_port),
+                                 absl::StrCat("--peers=recruitment=127.0.0.1:", recruitment_port,
+                                              ",payments=127.0.0.1:", payments_port),
                                  "--gauge_refresh=200ms", "--emergency_accept_hours=0"},
         placement_port);
     ASSERT_TRUE(placement_->running()) << placement_->Log();
@@ -256,6 +269,23 @@ class PlacementE2E : public ::testing::Test {
 
   int64_t Count(const std::string& sql) { return db_.Count(sql); }
 
+  // The agreement payments keeps for a placement, waiting up to 10 s for it to arrive.
+  absl::StatusOr<payv1::Agreement> AgreementOf(const std::string& placement_id) {
+    auto stub = payv1::PaymentsService::NewStub(
+        grpc::CreateChannel(payments_->address(), grpc::InsecureChannelCredentials()));
+    payv1::ListAgreementsRequest req;
+    req.set_placement_id(placement_id);
+    for (int i = 0; i < 100; ++i) {
+      payv1::ListAgreementsResponse resp;
+      auto st = FromGrpcStatus(
+          stub->ListAgreements(Ctx(keys_.Mint(Staff(kMala, "finance_officer"))).get(), req, &resp));
+      if (!st.ok()) return st;
+      if (resp.agreements_size() == 1) return resp.agreements(0);
+      absl::SleepFor(absl::Milliseconds(100));
+    }
+    return absl::NotFoundError("no agreement for the placement");
+  }
+
   // Waits up to 5 s for a gauge of the placement service to show `want`.
   double Gauge(const std::string& name, const std::map<std::string, std::string>& labels,
                double want) {
@@ -267,10 +297,11 @@ class PlacementE2E : public ::testing::Test {
     return value;
   }
 
-  TestDatabase db_{{"recruitment", "placement"}};
+  TestDatabase db_{{"recruitment", "placement", "payments"}};
   TestKeys keys_;
   std::unique_ptr<ServiceProcess> recruitment_;
   std::unique_ptr<ServiceProcess> placement_;
+  std::unique_ptr<ServiceProcess> payments_;
   std::unique_ptr<RStub> recruitment_stub_;
   std::unique_ptr<PStub> stub_;
   std::string case_worker_, agency_manager_, agency_consultant_, committee_;
@@ -321,6 +352,13 @@ TEST_F(PlacementE2E, ASiblingPairIsPlacedTogetherInAnAgencyHomeAndOccupancyFollo
   EXPECT_EQ(p2->agency_daily_rate_ore(), 180000);
   EXPECT_EQ(p2->home_id(), home);
   EXPECT_TRUE(OccupancyReaches(home, 2)) << PlacedChildren(home);
+  // Payments created the agency home's agreement from the start event.
+  auto agreement = AgreementOf(p2->placement_id());
+  ASSERT_TRUE(agreement.ok()) << agreement.status();
+  EXPECT_TRUE(agreement->agency_home());
+  EXPECT_EQ(agreement->agency().id(), kAgency);
+  EXPECT_EQ(agreement->versions(0).terms().agency_daily_rate_ore(), 180000);
+  EXPECT_EQ(agreement->child_id(), p2->child().child_id());
 
   // The home is full now: a third child cannot be proposed for it.
   pv1::PlacementRequest third = Create(NewRequest("20120101", 3));
@@ -343,6 +381,16 @@ TEST_F(PlacementE2E, ASiblingPairIsPlacedTogetherInAnAgencyHomeAndOccupancyFollo
   EXPECT_EQ(Get(first.placement_request_id(), case_worker_).state(),
             pv1::PLACEMENT_REQUEST_STATE_ENDED);
   EXPECT_TRUE(OccupancyReaches(home, 1)) << PlacedChildren(home);
+  // ...and ended its agreement on the same day.
+  absl::StatusOr<payv1::Agreement> ended_agreement;
+  for (int i = 0; i < 100; ++i) {
+    ended_agreement = AgreementOf(p1->placement_id());
+    if (ended_agreement.ok() && ended_agreement->state() == payv1::AGREEMENT_STATE_ENDED) break;
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  ASSERT_TRUE(ended_agreement.ok()) << ended_agreement.status();
+  EXPECT_EQ(ended_agreement->state(), payv1::AGREEMENT_STATE_ENDED);
+  EXPECT_EQ(*DayOf(ended_agreement->valid_to()), Today());
   // Ending twice is a wrong state.
   end.set_etag(ended->placement().etag());
   EXPECT_EQ(Call(&PStub::EndPlacement, end, case_worker_).status().code(),

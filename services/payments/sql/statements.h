@@ -29,4 +29,39 @@ inline const db::Statement kInsertRateTable{
     "SELECT $1, coalesce(max(version), 0) + 1, $2, $3, $4 FROM payments.rate_table "
     "WHERE year = $1 RETURNING version"};
 
+// $3 the placement id, or NULL for a hand-made agreement.
+inline const db::Statement kInsertAgreement{
+    "insert_agreement",
+    "INSERT INTO payments.agreement (id, source, placement_id, paying_municipality_id, home_id, "
+    "child_id, assignment_kind, agency_home, state, valid_from, valid_to, created_at, updated_at, "
+    "body) VALUES ($1::uuid, $2, $3, $4, $5, $6, $7, $8, $9, $10::date, $11::date, $12, $12, $13) "
+    "ON CONFLICT (placement_id) DO NOTHING"};
+
+inline const db::Statement kLockAgreement{
+    "lock_agreement",
+    "SELECT body, version FROM payments.agreement WHERE id = $1::uuid FOR UPDATE"};
+
+inline const db::Statement kGetAgreement{
+    "get_agreement", "SELECT body, version FROM payments.agreement WHERE id = $1::uuid"};
+
+inline const db::Statement kLockAgreementOfPlacement{
+    "lock_agreement_of_placement",
+    "SELECT body, version FROM payments.agreement WHERE placement_id = $1 FOR UPDATE"};
+
+inline const db::Statement kUpdateAgreement{
+    "update_agreement",
+    "UPDATE payments.agreement SET state = $2, valid_to = $3::date, body = $4, "
+    "version = version + 1, updated_at = $5 WHERE id = $1::uuid RETURNING version"};
+
+// Agreements paid by $1 by id after $3; filters NULL for all; $9 in force on a day.
+inline const db::Statement kListAgreements{
+    "list_agreements",
+    "SELECT body, version, id FROM payments.agreement WHERE paying_municipality_id = $1 "
+    "AND ($3::uuid IS NULL OR id > $3::uuid) AND ($4::text IS NULL OR home_id = $4) "
+    "AND ($5::text IS NULL OR placement_id = $5) AND ($6::text IS NULL OR child_id = $6) "
+    "AND ($7::text[] IS NULL OR state = ANY($7::text[])) "
+    "AND ($8::text IS NULL OR assignment_kind = $8) "
+    "AND ($9::date IS NULL OR (valid_from <= $9::date AND (valid_to IS NULL OR valid_to >= "
+    "$9::date))) ORDER BY id LIMIT $2"};
+
 }  // namespace fhv::payments::sql

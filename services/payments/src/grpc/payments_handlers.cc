@@ -3,9 +3,14 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/util/dates.h"
+#include "common/util/ids.h"
 #include "common/util/paging.h"
 #include "common/util/status.h"
+#include "common/validation/request.h"
+#include "fhv/placement/v1/events.pb.h"
+#include "services/payments/src/domain/agreement.h"
 #include "services/payments/src/domain/compensation.h"
+#include "services/payments/src/storage/agreement_store.h"
 #include "services/payments/src/storage/rate_store.h"
 
 namespace fhv::payments {
@@ -27,9 +32,9 @@ grpc::ServerUnaryReactor* PaymentsHandlers::GetRateTable(grpc::CallbackServerCon
       });
 }
 
-grpc::ServerUnaryReactor* PaymentsHandlers::ListRateTables(
-    grpc::CallbackServerContext* ctx, const v1::ListRateTablesRequest* request,
-    v1::ListRateTablesResponse* response) {
+grpc::ServerUnaryReactor* PaymentsHandlers::ListRateTables(grpc::CallbackServerContext* ctx,
+                                                           const v1::ListRateTablesRequest* request,
+                                                           v1::ListRateTablesResponse* response) {
   return server::Serve(
       rt_, ctx, {.method = "ListRateTables", .action = auth::Action::kReadRateTables}, *request,
       response, [request, response](server::CallContext&, db::Connection& conn) -> absl::Status {
@@ -39,7 +44,7 @@ grpc::ServerUnaryReactor* PaymentsHandlers::ListRateTables(
         std::optional<std::pair<int, int>> after;
         int year = 0, version = 0;
         if (!key.ok() || (!key->empty() && (!absl::SimpleAtoi((*key)[0], &year) ||
-                                             !absl::SimpleAtoi((*key)[1], &version)))) {
+                                            !absl::SimpleAtoi((*key)[1], &version)))) {
           Violations v;
           v.Add("page_token", "is not a token of this listing");
           return v.ToStatus();
@@ -91,6 +96,245 @@ grpc::ServerUnaryReactor* PaymentsHandlers::AddRateTable(grpc::CallbackServerCon
         *response->mutable_rate_table() = std::move(table);
         return absl::OkStatus();
       });
+}
+
+}  // namespace fhv::payments
+
+namespace fhv::payments {
+namespace {
+
+constexpr char kAgreement[] = "agreement";
+
+// Marks each version whose terms pay an allowance above the tax-free maximum of the table of
+// its first day's year (when that table exists).
+absl::Status FlagOverMax(db::Connection& conn, v1::Agreement& a) {
+  for (auto& v : *a.mutable_versions()) {
+    auto table = RateStore::Get(conn, static_cast<int>(DayOf(v.valid_from())->year()));
+    if (table.status().code() == absl::StatusCode::kNotFound) continue;
+    if (!table.ok()) return table.status();
+    v.set_expense_allowance_over_max(AllowanceOverMax(v.terms(), *table));
+  }
+  return absl::OkStatus();
+}
+
+// Locks an agreement the caller's municipality pays, after checking its etag.
+absl::StatusOr<v1::Agreement> LockForChange(server::CallContext& call, db::Connection& conn,
+                                            const std::string& id, const std::string& etag) {
+  Violations v;
+  if (!IsUuid(id)) v.Add("agreement_id", "must be an agreement id");
+  if (etag.empty()) v.Add("etag", "is required: the agreement's etag as last read");
+  if (auto st = v.ToStatus(); !st.ok()) return st;
+  auto a = AgreementStore::Lock(conn, id);
+  if (!a.ok()) return a.status();
+  if (!MayRead(call.principal(), a->paying_municipality_id())) {
+    return PermissionDenied("the agreement does not exist or is not the caller's");
+  }
+  if (a->etag() != etag) {
+    return Error(absl::StatusCode::kAborted, "ETAG_MISMATCH",
+                 "the agreement has changed since it was read; read it again");
+  }
+  return a;
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* PaymentsHandlers::CreateAgreement(
+    grpc::CallbackServerContext* ctx, const v1::CreateAgreementRequest* request,
+    v1::CreateAgreementResponse* response) {
+  return server::Serve(
+      rt_, ctx,
+      {.method = "CreateAgreement",
+       .action = auth::Action::kWriteAgreements,
+       .kind = server::CallKind::kWrite,
+       .request_id = request->request_id(),
+       .request_id_required = true},
+      *request, response,
+      [request, response](server::CallContext& call, db::Connection& conn) -> absl::Status {
+        const auth::Principal& p = call.principal();
+        auto a = NewManual(request->agreement(), request->terms(), NewUuid(), p.org_id, p.user,
+                           call.now());
+        if (!a.ok()) return a.status();
+        if (auto st = FlagOverMax(conn, *a); !st.ok()) return st;
+        auto inserted = AgreementStore::Insert(conn, *a, call.now());
+        if (!inserted.ok()) return inserted.status();
+        call.Audit(kAgreement, a->agreement_id());
+        *response->mutable_agreement() = *std::move(a);
+        return absl::OkStatus();
+      });
+}
+
+grpc::ServerUnaryReactor* PaymentsHandlers::GetAgreement(grpc::CallbackServerContext* ctx,
+                                                         const v1::GetAgreementRequest* request,
+                                                         v1::GetAgreementResponse* response) {
+  return server::Serve(
+      rt_, ctx, {.method = "GetAgreement", .action = auth::Action::kReadAgreements}, *request,
+      response,
+      [request, response](server::CallContext& call, db::Connection& conn) -> absl::Status {
+        if (auto st = CheckUuid("agreement_id", request->agreement_id(), "an agreement");
+            !st.ok()) {
+          return st;
+        }
+        auto a = AgreementStore::Get(conn, request->agreement_id());
+        if (!a.ok()) return a.status();
+        if (!MayRead(call.principal(), a->paying_municipality_id())) {
+          return PermissionDenied("the agreement does not exist or is not the caller's");
+        }
+        call.Audit(kAgreement, a->agreement_id());
+        *response->mutable_agreement() = *std::move(a);
+        return absl::OkStatus();
+      });
+}
+
+grpc::ServerUnaryReactor* PaymentsHandlers::ListAgreements(grpc::CallbackServerContext* ctx,
+                                                           const v1::ListAgreementsRequest* request,
+                                                           v1::ListAgreementsResponse* response) {
+  return server::Serve(
+      rt_, ctx, {.method = "ListAgreements", .action = auth::Action::kReadAgreements}, *request,
+      response,
+      [request, response](server::CallContext& call, db::Connection& conn) -> absl::Status {
+        const auth::Principal& p = call.principal();
+        auto page_size = PageSize(request->page_size());
+        if (!page_size.ok()) return page_size.status();
+        Violations v;
+        AgreementFilter f;
+        for (int i = 0; i < request->states_size(); ++i) {
+          const int s = request->states(i);
+          if (s == 0 || !v1::AgreementState_IsValid(s)) {
+            v.Add(absl::StrCat("states[", i, "]"), "is not a known state");
+          } else {
+            f.states.push_back(v1::AgreementState_Name(static_cast<v1::AgreementState>(s)));
+          }
+        }
+        if (!fhv::common::v1::AssignmentKind_IsValid(request->assignment_kind())) {
+          v.Add("assignment_kind", "is not a known kind");
+        } else if (request->assignment_kind() != 0) {
+          f.assignment_kind = fhv::common::v1::AssignmentKind_Name(request->assignment_kind());
+        }
+        if (request->has_active_on()) {
+          auto day = FromDate(request->active_on(), "active_on");
+          if (!day.ok()) v.Check("active_on", day.status());
+          if (day.ok()) f.active_on = *day;
+        }
+        validation::CheckText(v, "home_id", request->home_id(), 64, false);
+        validation::CheckText(v, "placement_id", request->placement_id(), 64, false);
+        validation::CheckText(v, "child_id", request->child_id(), 64, false);
+        v1::ListAgreementsRequest filters = *request;
+        filters.clear_page_size();
+        filters.clear_page_token();
+        auto after = AfterId(request->page_token(), filters.SerializeAsString());
+        if (!after.ok()) v.Add("page_token", "is not a token of this listing");
+        if (auto st = v.ToStatus(); !st.ok()) return st;
+        const std::string& municipality = request->paying_municipality_id().empty()
+                                              ? p.org_id
+                                              : request->paying_municipality_id();
+        if (!MayRead(p, municipality)) {
+          return PermissionDenied("a municipality lists only the agreements it pays");
+        }
+        f.home_id = request->home_id();
+        f.placement_id = request->placement_id();
+        f.child_id = request->child_id();
+        auto page = AgreementStore::List(conn, municipality, f, *page_size + 1, *after);
+        if (!page.ok()) return page.status();
+        const bool more = static_cast<int>(page->size()) > *page_size;
+        if (more) page->pop_back();
+        for (auto& a : *page) {
+          call.Audit(kAgreement, a.agreement_id());
+          *response->add_agreements() = std::move(a);
+        }
+        if (more) {
+          response->set_next_page_token(EncodePageToken(
+              filters.SerializeAsString(), {response->agreements().rbegin()->agreement_id()}));
+        }
+        return absl::OkStatus();
+      });
+}
+
+grpc::ServerUnaryReactor* PaymentsHandlers::AmendAgreement(grpc::CallbackServerContext* ctx,
+                                                           const v1::AmendAgreementRequest* request,
+                                                           v1::AmendAgreementResponse* response) {
+  return server::Serve(
+      rt_, ctx,
+      {.method = "AmendAgreement",
+       .action = auth::Action::kWriteAgreements,
+       .kind = server::CallKind::kWrite,
+       .request_id = request->request_id(),
+       .request_id_required = true},
+      *request, response,
+      [request, response](server::CallContext& call, db::Connection& conn) -> absl::Status {
+        auto from = FromDate(request->valid_from(), "valid_from");
+        if (!from.ok()) return from.status();
+        auto a = LockForChange(call, conn, request->agreement_id(), request->etag());
+        if (!a.ok()) return a.status();
+        if (auto st = Amend(*a, *from, request->terms(), request->change_reason(),
+                            call.principal().user, call.now());
+            !st.ok()) {
+          return st;
+        }
+        if (auto st = FlagOverMax(conn, *a); !st.ok()) return st;
+        if (auto st = AgreementStore::Update(conn, *a, call.now()); !st.ok()) return st;
+        call.Audit(kAgreement, a->agreement_id());
+        *response->mutable_agreement() = *std::move(a);
+        return absl::OkStatus();
+      });
+}
+
+grpc::ServerUnaryReactor* PaymentsHandlers::EndAgreement(grpc::CallbackServerContext* ctx,
+                                                         const v1::EndAgreementRequest* request,
+                                                         v1::EndAgreementResponse* response) {
+  return server::Serve(
+      rt_, ctx,
+      {.method = "EndAgreement",
+       .action = auth::Action::kWriteAgreements,
+       .kind = server::CallKind::kWrite,
+       .request_id = request->request_id()},
+      *request, response,
+      [request, response](server::CallContext& call, db::Connection& conn) -> absl::Status {
+        Violations v;
+        auto end = FromDate(request->end_date(), "end_date");
+        if (!end.ok()) v.Check("end_date", end.status());
+        validation::CheckText(v, "reason", request->reason(), 1000, true);
+        if (auto st = v.ToStatus(); !st.ok()) return st;
+        auto a = LockForChange(call, conn, request->agreement_id(), request->etag());
+        if (!a.ok()) return a.status();
+        if (auto st = End(*a, *end, /*by_placement=*/false, call.now()); !st.ok()) return st;
+        if (auto st = AgreementStore::Update(conn, *a, call.now()); !st.ok()) return st;
+        call.Audit(kAgreement, a->agreement_id());
+        *response->mutable_agreement() = *std::move(a);
+        return absl::OkStatus();
+      });
+}
+
+void RegisterEventHandlers(server::Runtime&, events::EventSink& sink) {
+  namespace pl = ::fhv::placement::v1;
+  sink.On(
+      "fhv.placement.v1.PlacementStartedEvent",
+      events::On<pl::PlacementStartedEvent>([](server::CallContext& call, db::Connection& conn,
+                                               const pl::PlacementStartedEvent& e) -> absl::Status {
+        if (!DayOf(e.start_date()) || !DayOf(e.child().birth_date())) {
+          return absl::InvalidArgumentError("the event lacks a start or birth date");
+        }
+        v1::Agreement a = FromPlacement(e, NewUuid(), call.now());
+        auto inserted = AgreementStore::Insert(conn, a, call.now());
+        if (!inserted.ok()) return inserted.status();
+        if (*inserted) call.Audit(kAgreement, a.agreement_id());
+        return absl::OkStatus();
+      }));
+  sink.On("fhv.placement.v1.PlacementEndedEvent",
+          events::On<pl::PlacementEndedEvent>([](server::CallContext& call, db::Connection& conn,
+                                                 const pl::PlacementEndedEvent& e) -> absl::Status {
+            auto end = FromDate(e.end_date(), "end_date");
+            if (!end.ok()) return end.status();
+            auto a = AgreementStore::LockOfPlacement(conn, e.placement_id());
+            if (!a.ok()) return a.status();
+            // The start travels first in the same stream; without it there is nothing to end.
+            if (!*a) return absl::FailedPreconditionError("the placement has no agreement yet");
+            if ((*a)->state() == v1::AGREEMENT_STATE_ENDED) return absl::OkStatus();
+            if (auto st = End(**a, *end, /*by_placement=*/true, call.now()); !st.ok()) {
+              return st;
+            }
+            call.Audit(kAgreement, (*a)->agreement_id());
+            return AgreementStore::Update(conn, **a, call.now());
+          }));
 }
 
 }  // namespace fhv::payments

@@ -3,6 +3,7 @@
 // gRPC handlers of fhv.payments.v1.PaymentsService: requests to domain calls and back. No SQL
 // and no business rules here. RPCs not overridden here answer UNIMPLEMENTED.
 
+#include "common/events/sink.h"
 #include "common/server/call.h"
 #include "fhv/payments/v1/payments_service.grpc.pb.h"
 
@@ -23,9 +24,27 @@ class PaymentsHandlers final : public v1::PaymentsService::CallbackService {
   grpc::ServerUnaryReactor* AddRateTable(grpc::CallbackServerContext* ctx,
                                          const v1::AddRateTableRequest* request,
                                          v1::AddRateTableResponse* response) override;
+  grpc::ServerUnaryReactor* CreateAgreement(grpc::CallbackServerContext* ctx,
+                                            const v1::CreateAgreementRequest* request,
+                                            v1::CreateAgreementResponse* response) override;
+  grpc::ServerUnaryReactor* GetAgreement(grpc::CallbackServerContext* ctx,
+                                         const v1::GetAgreementRequest* request,
+                                         v1::GetAgreementResponse* response) override;
+  grpc::ServerUnaryReactor* ListAgreements(grpc::CallbackServerContext* ctx,
+                                           const v1::ListAgreementsRequest* request,
+                                           v1::ListAgreementsResponse* response) override;
+  grpc::ServerUnaryReactor* AmendAgreement(grpc::CallbackServerContext* ctx,
+                                           const v1::AmendAgreementRequest* request,
+                                           v1::AmendAgreementResponse* response) override;
+  grpc::ServerUnaryReactor* EndAgreement(grpc::CallbackServerContext* ctx,
+                                         const v1::EndAgreementRequest* request,
+                                         v1::EndAgreementResponse* response) override;
 
  private:
   server::Runtime& rt_;
 };
+
+// The events payments consumes: a placement's start creates its agreement, its end ends it.
+void RegisterEventHandlers(server::Runtime& rt, events::EventSink& sink);
 
 }  // namespace fhv::payments

@@ -16,8 +16,8 @@ absl::StatusOr<v1::RateTable> Parse(const db::Result& r, int row) {
   if (!st.ok()) return absl::InternalError("a stored rate table does not parse");
   t.set_version(static_cast<int>(r.Int64(row, 1)));
   t.set_created_by_user_id(std::string(r.Text(row, 2)));
-  *t.mutable_create_time() = google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
-      absl::ToUnixNanos(r.Time(row, 3)));
+  *t.mutable_create_time() =
+      google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(r.Time(row, 3)));
   return t;
 }
 

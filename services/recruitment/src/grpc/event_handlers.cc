@@ -16,28 +16,9 @@
 namespace fhv::recruitment {
 namespace {
 
-template <typename Event>
-absl::StatusOr<Event> Unpack(const fhv::common::v1::EventEnvelope& envelope) {
-  Event event;
-  if (!envelope.payload().UnpackTo(&event)) {
-    return absl::InvalidArgumentError("the event's payload does not parse");
-  }
-  return event;
-}
-
-using Handler = events::EventSink::Handler;
 namespace inv = ::fhv::investigation::v1;
-
-// A handler for events of type `Event` that `apply` applies.
-template <typename Event>
-Handler On(std::function<absl::Status(server::CallContext&, db::Connection&, const Event&)> apply) {
-  return [apply](server::CallContext& call, db::Connection& conn,
-                 const fhv::common::v1::EventEnvelope& envelope) -> absl::Status {
-    auto event = Unpack<Event>(envelope);
-    if (!event.ok()) return event.status();
-    return apply(call, conn, *event);
-  };
-}
+using events::On;
+using events::Unpack;
 
 // Enters or replaces the home of an approval.
 absl::Status UpsertApproved(server::CallContext& call, db::Connection& conn,
