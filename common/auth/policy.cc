@@ -143,6 +143,11 @@ const std::vector<Rule>& Rules() {
        "WriteAgreements",
        {K::kMunicipality},
        {"finance_officer", "case_worker"}},
+      {Action::kCreatePaymentRun,
+       "CreatePaymentRun",
+       {K::kMunicipality, K::kInternal},
+       {"finance_officer", "service"}},
+      {Action::kReadPaymentRuns, "ReadPaymentRuns", {K::kMunicipality}, {"finance_officer"}},
   };
   return *rules;
 }

@@ -48,6 +48,8 @@ enum class Action {
   kManageRateTables,  // SKR's national tables: the suite's own admins
   kReadAgreements,
   kWriteAgreements,
+  kCreatePaymentRun,  // also the suite's services (a scheduler)
+  kReadPaymentRuns,
 };
 
 // OK if `principal` may take `action`; PERMISSION_DENIED naming the action otherwise.

@@ -4,6 +4,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "absl/time/clock.h"
 #include "common/util/dates.h"
 #include "common/util/ids.h"
@@ -227,6 +229,105 @@ TEST_F(PaymentsE2E, AgreementsKeepEveryVersionAndOnlyThePayerSeesThem) {
   EXPECT_GE(db_.Count("SELECT count(*) FROM payments.audit_log WHERE resource_type = 'agreement' "
                       "AND action = 'payments.GetAgreement'"),
             1);
+}
+
+TEST_F(PaymentsE2E, AMonthsRunPaysEveryAgreementProRataOnceEvenWhenAskedTwiceAtOnce) {
+  const std::string finance = keys_.Mint(Finance("2418"));
+  // From 15 February 2024 (a leap year: 29 days), a child of 8.
+  pv1::CreateAgreementRequest create;
+  create.set_request_id(NewUuid());
+  auto& a = *create.mutable_agreement();
+  a.set_assignment_kind(fhv::common::v1::ASSIGNMENT_KIND_FAMILJEHEM);
+  a.set_home_id("home-1");
+  *a.mutable_child_birth_date() = ToDate(absl::CivilDay(2016, 1, 20));
+  *a.mutable_valid_from() = ToDate(absl::CivilDay(2024, 2, 15));
+  create.mutable_terms()->set_fee_level_code("BASE");
+  auto created = Call(&Stub::CreateAgreement, create, finance);
+  ASSERT_TRUE(created.ok()) << created.status();
+  // Another municipality's agreement is not in this run.
+  create.set_request_id(NewUuid());
+  ASSERT_TRUE(Call(&Stub::CreateAgreement, create, keys_.Mint(Finance("0834"))).ok());
+
+  pv1::CreatePaymentRunRequest run;
+  run.set_municipality_id("2418");
+  run.mutable_month()->set_year(2024);
+  run.mutable_month()->set_month(2);
+  std::vector<absl::StatusOr<pv1::CreatePaymentRunResponse>> results(2);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 2; ++i) {
+    threads.emplace_back([&, i] {
+      pv1::CreatePaymentRunRequest mine = run;
+      mine.set_request_id(NewUuid());
+      results[i] = Call(&Stub::CreatePaymentRun, mine, finance);
+    });
+  }
+  for (auto& t : threads) t.join();
+  ASSERT_TRUE(results[0].ok()) << results[0].status();
+  ASSERT_TRUE(results[1].ok()) << results[1].status();
+  EXPECT_EQ(results[0]->payment_run().payment_run_id(), results[1]->payment_run().payment_run_id());
+  EXPECT_EQ(results[0]->created() + results[1]->created(), 1);
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM payments.payment_run"), 1);
+  const pv1::PaymentRun paid =
+      results[0]->created() ? results[0]->payment_run() : results[1]->payment_run();
+  EXPECT_EQ(paid.state(), pv1::PAYMENT_RUN_STATE_CALCULATED);
+  EXPECT_EQ(paid.agreement_count(), 1);
+  EXPECT_EQ(paid.line_count(), 2);
+  // 11 237 SEK × 15/29 and 57 300 SEK × 110 % / 12 × 15/29, each rounded once.
+  EXPECT_EQ(paid.taxable_total_ore(), 581'224);
+  EXPECT_EQ(paid.tax_free_total_ore(), 271'681);
+  ASSERT_EQ(paid.problems_size(), 1);  // no payee is kept yet
+  EXPECT_EQ(paid.problems(0).code(), "PAYEE_MISSING");
+
+  pv1::ListPaymentLinesRequest lines;
+  lines.set_payment_run_id(paid.payment_run_id());
+  auto listed = Call(&Stub::ListPaymentLines, lines, finance);
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  ASSERT_EQ(listed->lines_size(), 2);
+  int64_t sum = 0;
+  for (const auto& l : listed->lines()) {
+    sum += l.amount_ore();
+    EXPECT_EQ(l.days_covered(), 15);
+    EXPECT_EQ(l.days_in_month(), 29);
+  }
+  EXPECT_EQ(sum, paid.taxable_total_ore() + paid.tax_free_total_ore());
+  EXPECT_EQ(Call(&Stub::ListPaymentLines, lines, keys_.Mint(Finance("0834")))->lines_size(), 0);
+
+  // Raised from 20 February: recalculated, the month's lines follow the versions.
+  pv1::AmendAgreementRequest amend;
+  amend.set_agreement_id(created->agreement().agreement_id());
+  amend.set_etag(created->agreement().etag());
+  amend.set_request_id(NewUuid());
+  *amend.mutable_valid_from() = ToDate(absl::CivilDay(2024, 2, 20));
+  amend.mutable_terms()->set_fee_level_code("RAISED_1");
+  amend.set_change_reason("More support needed");
+  ASSERT_TRUE(Call(&Stub::AmendAgreement, amend, finance).ok());
+  pv1::RecalculatePaymentRunRequest recalc;
+  recalc.set_payment_run_id(paid.payment_run_id());
+  recalc.set_etag(paid.etag());
+  auto again = Call(&Stub::RecalculatePaymentRun, recalc, finance);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->payment_run().line_count(), 4);
+  // 11 237 × 5/29 + 13 132 × 10/29, each rounded once.
+  EXPECT_EQ(again->payment_run().taxable_total_ore(), 193'741 + 452'828);
+  EXPECT_EQ(Call(&Stub::RecalculatePaymentRun, recalc, finance).status().code(),
+            absl::StatusCode::kAborted);
+
+  // A future month, another municipality's run, a year without a table.
+  const absl::CivilMonth next = absl::CivilMonth(Today(absl::Now())) + 1;
+  run.set_request_id(NewUuid());
+  run.mutable_month()->set_year(static_cast<int>(next.year()));
+  run.mutable_month()->set_month(next.month());
+  EXPECT_EQ(GetReason(Call(&Stub::CreatePaymentRun, run, finance).status()), "FUTURE_MONTH");
+  run.set_request_id(NewUuid());
+  run.set_municipality_id("0834");
+  run.mutable_month()->set_year(2024);
+  EXPECT_EQ(Call(&Stub::CreatePaymentRun, run, finance).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  run.set_request_id(NewUuid());
+  run.set_municipality_id("2418");
+  run.mutable_month()->set_year(2022);
+  EXPECT_EQ(GetReason(Call(&Stub::CreatePaymentRun, run, finance).status()), "RATE_TABLE_MISSING");
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM payments.payment_run"), 1);
 }
 
 }  // namespace

@@ -64,4 +64,69 @@ inline const db::Statement kListAgreements{
     "AND ($9::date IS NULL OR (valid_from <= $9::date AND (valid_to IS NULL OR valid_to >= "
     "$9::date))) ORDER BY id LIMIT $2"};
 
+// Creates the run of ($2 municipality, $3 month) unless it exists: no row then.
+inline const db::Statement kInsertRun{
+    "insert_run",
+    "INSERT INTO payments.payment_run (id, municipality_id, month, state, created_at, updated_at, "
+    "body) VALUES ($1::uuid, $2, $3::date, $4, $5, $5, $6) "
+    "ON CONFLICT (municipality_id, month) DO NOTHING RETURNING version"};
+
+inline const db::Statement kGetRun{
+    "get_run", "SELECT body, version FROM payments.payment_run WHERE id = $1::uuid"};
+
+inline const db::Statement kLockRun{
+    "lock_run", "SELECT body, version FROM payments.payment_run WHERE id = $1::uuid FOR UPDATE"};
+
+inline const db::Statement kGetRunOfMonth{
+    "get_run_of_month",
+    "SELECT body, version FROM payments.payment_run WHERE municipality_id = $1 AND month = "
+    "$2::date"};
+
+inline const db::Statement kUpdateRun{
+    "update_run",
+    "UPDATE payments.payment_run SET state = $2, body = $3, version = version + 1, "
+    "updated_at = $4 WHERE id = $1::uuid RETURNING version"};
+
+// Runs of $1 newest month first, before month $3; $4 states, $5..$6 a month range.
+inline const db::Statement kListRuns{
+    "list_runs",
+    "SELECT body, version, month FROM payments.payment_run WHERE municipality_id = $1 "
+    "AND ($3::date IS NULL OR month < $3::date) AND ($4::text[] IS NULL OR state = ANY($4)) "
+    "AND ($5::date IS NULL OR month >= $5::date) AND ($6::date IS NULL OR month <= $6::date) "
+    "ORDER BY month DESC LIMIT $2"};
+
+// The agreements of payer $1 in force on some day from $2 to $3, by id after $4 (a batch).
+inline const db::Statement kAgreementsInForce{
+    "agreements_in_force",
+    "SELECT body, version, id FROM payments.agreement WHERE paying_municipality_id = $1 "
+    "AND valid_from <= $3::date AND (valid_to IS NULL OR valid_to >= $2::date) "
+    "AND NOT agency_home AND ($4::uuid IS NULL OR id > $4::uuid) ORDER BY id LIMIT $5"};
+
+inline const db::Statement kDeleteRunLines{
+    "delete_run_lines", "DELETE FROM payments.payment_line WHERE run_id = $1::uuid"};
+inline const db::Statement kDeleteRunPayouts{"delete_run_payouts",
+                                             "DELETE FROM payments.payout WHERE run_id = $1::uuid"};
+
+// A batch of lines of run $1: parallel arrays of seq, agreement, home, amount, taxable, body.
+inline const db::Statement kInsertLines{
+    "insert_lines",
+    "INSERT INTO payments.payment_line (run_id, seq, agreement_id, home_id, amount_ore, taxable, "
+    "body) SELECT $1::uuid, * FROM unnest($2::int[], $3::uuid[], $4::text[], $5::bigint[], "
+    "$6::bool[], $7::bytea[])"};
+
+inline const db::Statement kInsertPayouts{
+    "insert_payouts",
+    "INSERT INTO payments.payout (run_id, home_id, net_ore, body) "
+    "SELECT $1::uuid, * FROM unnest($2::text[], $3::bigint[], $4::bytea[])"};
+
+// Lines by (run, seq) after ($2, $3); filters NULL for all; $4 one run, $5 home, $6 agreement.
+inline const db::Statement kListLines{
+    "list_lines",
+    "SELECT l.body, l.run_id, l.seq FROM payments.payment_line l "
+    "JOIN payments.payment_run r ON r.id = l.run_id WHERE r.municipality_id = $1 "
+    "AND ($2::uuid IS NULL OR (l.run_id, l.seq) > ($2::uuid, $3::int)) "
+    "AND ($4::uuid IS NULL OR l.run_id = $4::uuid) AND ($5::text IS NULL OR l.home_id = $5) "
+    "AND ($6::uuid IS NULL OR l.agreement_id = $6::uuid) "
+    "ORDER BY l.run_id, l.seq LIMIT $7"};
+
 }  // namespace fhv::payments::sql

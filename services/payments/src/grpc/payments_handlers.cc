@@ -8,10 +8,13 @@
 #include "common/util/status.h"
 #include "common/validation/request.h"
 #include "fhv/placement/v1/events.pb.h"
+#include "google/protobuf/util/time_util.h"
 #include "services/payments/src/domain/agreement.h"
 #include "services/payments/src/domain/compensation.h"
+#include "services/payments/src/domain/run.h"
 #include "services/payments/src/storage/agreement_store.h"
 #include "services/payments/src/storage/rate_store.h"
+#include "services/payments/src/storage/run_store.h"
 
 namespace fhv::payments {
 
@@ -335,6 +338,329 @@ void RegisterEventHandlers(server::Runtime&, events::EventSink& sink) {
             call.Audit(kAgreement, (*a)->agreement_id());
             return AgreementStore::Update(conn, **a, call.now());
           }));
+}
+
+}  // namespace fhv::payments
+
+namespace fhv::payments {
+namespace {
+
+constexpr char kRun[] = "payment_run";
+
+google::protobuf::Timestamp StampOf(absl::Time t) {
+  return google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(t));
+}
+
+// A month of a request: INVALID_ARGUMENT naming `field` unless it is a calendar month.
+absl::StatusOr<absl::CivilMonth> MonthOf(const v1::YearMonth& m, const std::string& field) {
+  if (m.year() < 2000 || m.year() > 9999 || m.month() < 1 || m.month() > 12) {
+    Violations v;
+    v.Add(field, "must be a month: year 2000..9999, month 1..12");
+    return v.ToStatus();
+  }
+  return absl::CivilMonth(m.year(), m.month());
+}
+
+// Whether `p` works with the payments of `municipality_id`.
+bool PaysFor(const auth::Principal& p, const std::string& municipality_id) {
+  return p.org_kind == auth::OrgKind::kInternal ||
+         (p.org_kind == auth::OrgKind::kMunicipality && p.org_id == municipality_id);
+}
+
+void Enter(v1::PaymentRun& run, v1::PaymentRunState state, const std::string& user, absl::Time now,
+           const std::string& reason = "") {
+  run.set_state(state);
+  auto* t = run.add_transitions();
+  t->set_state(state);
+  *t->mutable_time() = StampOf(now);
+  t->set_actor_user_id(user);
+  t->set_reason(reason);
+}
+
+// (Re)calculates the run from the agreements in force: its lines, payouts, totals and
+// problems. Payees are not kept yet, so every payout is a PAYEE_MISSING problem.
+absl::Status Calculate(db::Connection& conn, v1::PaymentRun& run, const v1::RateTable& table) {
+  const absl::CivilMonth month(run.month().year(), run.month().month());
+  RunBuilder builder(run.payment_run_id(), month, table);
+  auto st = RunStore::ForEachAgreementInForce(
+      conn, run.municipality_id(), month, [&](const v1::Agreement& a) { return builder.Add(a); });
+  if (!st.ok()) return st;
+  const std::vector<v1::Payout> payouts = builder.Finish({}, run);
+  run.set_rate_table_version(table.version());
+  return RunStore::ReplaceLines(conn, run.payment_run_id(), builder.lines(), payouts);
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* PaymentsHandlers::CreatePaymentRun(
+    grpc::CallbackServerContext* ctx, const v1::CreatePaymentRunRequest* request,
+    v1::CreatePaymentRunResponse* response) {
+  return server::Serve(
+      rt_, ctx,
+      {.method = "CreatePaymentRun",
+       .action = auth::Action::kCreatePaymentRun,
+       .kind = server::CallKind::kWrite,
+       .request_id = request->request_id(),
+       .request_id_required = true},
+      *request, response,
+      [request, response](server::CallContext& call, db::Connection& conn) -> absl::Status {
+        const auth::Principal& p = call.principal();
+        Violations v;
+        if (request->municipality_id().empty()) v.Add("municipality_id", "is required");
+        auto month = MonthOf(request->month(), "month");
+        if (!month.ok()) v.Check("month", month.status());
+        if (auto st = v.ToStatus(); !st.ok()) return st;
+        if (!PaysFor(p, request->municipality_id())) {
+          return PermissionDenied("a municipality runs only its own payments");
+        }
+        if (*month > absl::CivilMonth(Today(call.now()))) {
+          return Error(absl::StatusCode::kInvalidArgument, "FUTURE_MONTH",
+                       "a month is paid from its first day at the earliest");
+        }
+        if (auto existing = RunStore::OfMonth(conn, request->municipality_id(), *month);
+            !existing.ok()) {
+          return existing.status();
+        } else if (*existing) {
+          call.Audit(kRun, (*existing)->payment_run_id());
+          *response->mutable_payment_run() = **existing;
+          response->set_created(false);
+          return absl::OkStatus();
+        }
+        auto table = RateStore::Get(conn, static_cast<int>(month->year()));
+        if (table.status().code() == absl::StatusCode::kNotFound) {
+          return FailedPrecondition("RATE_TABLE_MISSING",
+                                    absl::StrCat("there is no rate table for ", month->year()));
+        }
+        if (!table.ok()) return table.status();
+        v1::PaymentRun run;
+        run.set_payment_run_id(NewUuid());
+        run.set_municipality_id(request->municipality_id());
+        *run.mutable_month() = request->month();
+        Enter(run, v1::PAYMENT_RUN_STATE_DRAFT, p.user, call.now());
+        *run.mutable_create_time() = StampOf(call.now());
+        *run.mutable_update_time() = StampOf(call.now());
+        auto created = RunStore::Insert(conn, run, call.now());
+        if (!created.ok()) return created.status();
+        if (!*created) {
+          // Another caller created it a moment ago: that run is the month's run.
+          auto existing = RunStore::OfMonth(conn, request->municipality_id(), *month);
+          if (!existing.ok()) return existing.status();
+          if (!*existing) return absl::InternalError("the month's run vanished");
+          call.Audit(kRun, (*existing)->payment_run_id());
+          *response->mutable_payment_run() = **existing;
+          response->set_created(false);
+          return absl::OkStatus();
+        }
+        if (auto st = Calculate(conn, run, *table); !st.ok()) return st;
+        Enter(run, v1::PAYMENT_RUN_STATE_CALCULATED, p.user, call.now());
+        if (auto st = RunStore::Update(conn, run, call.now()); !st.ok()) return st;
+        call.Audit(kRun, run.payment_run_id());
+        *response->mutable_payment_run() = std::move(run);
+        response->set_created(true);
+        return absl::OkStatus();
+      });
+}
+
+grpc::ServerUnaryReactor* PaymentsHandlers::GetPaymentRun(grpc::CallbackServerContext* ctx,
+                                                          const v1::GetPaymentRunRequest* request,
+                                                          v1::GetPaymentRunResponse* response) {
+  return server::Serve(
+      rt_, ctx, {.method = "GetPaymentRun", .action = auth::Action::kReadPaymentRuns}, *request,
+      response,
+      [request, response](server::CallContext& call, db::Connection& conn) -> absl::Status {
+        std::optional<v1::PaymentRun> run;
+        if (!request->payment_run_id().empty()) {
+          if (auto st = CheckUuid("payment_run_id", request->payment_run_id(), "a run"); !st.ok()) {
+            return st;
+          }
+          auto got = RunStore::Get(conn, request->payment_run_id());
+          if (!got.ok()) return got.status();
+          run = *std::move(got);
+        } else {
+          auto month = MonthOf(request->month(), "month");
+          if (request->municipality_id().empty() || !month.ok()) {
+            Violations v;
+            v.Add("payment_run_id", "or municipality_id and month are required");
+            return v.ToStatus();
+          }
+          if (!PaysFor(call.principal(), request->municipality_id())) {
+            return PermissionDenied("a municipality reads only its own runs");
+          }
+          auto got = RunStore::OfMonth(conn, request->municipality_id(), *month);
+          if (!got.ok()) return got.status();
+          if (!*got) return NotFound("payment run of the month");
+          run = **got;
+        }
+        if (!PaysFor(call.principal(), run->municipality_id())) {
+          return PermissionDenied("the run does not exist or is not the caller's");
+        }
+        call.Audit(kRun, run->payment_run_id());
+        *response->mutable_payment_run() = *std::move(run);
+        return absl::OkStatus();
+      });
+}
+
+grpc::ServerUnaryReactor* PaymentsHandlers::ListPaymentRuns(
+    grpc::CallbackServerContext* ctx, const v1::ListPaymentRunsRequest* request,
+    v1::ListPaymentRunsResponse* response) {
+  return server::Serve(
+      rt_, ctx, {.method = "ListPaymentRuns", .action = auth::Action::kReadPaymentRuns}, *request,
+      response,
+      [request, response](server::CallContext& call, db::Connection& conn) -> absl::Status {
+        auto page_size = PageSize(request->page_size());
+        if (!page_size.ok()) return page_size.status();
+        Violations v;
+        if (request->municipality_id().empty()) v.Add("municipality_id", "is required");
+        std::vector<std::string> states;
+        for (int i = 0; i < request->states_size(); ++i) {
+          const int s = request->states(i);
+          if (s == 0 || !v1::PaymentRunState_IsValid(s)) {
+            v.Add(absl::StrCat("states[", i, "]"), "is not a known state");
+          } else {
+            states.push_back(v1::PaymentRunState_Name(static_cast<v1::PaymentRunState>(s)));
+          }
+        }
+        std::optional<absl::CivilMonth> from, to;
+        if (request->has_from_month()) {
+          auto m = MonthOf(request->from_month(), "from_month");
+          if (!m.ok()) v.Check("from_month", m.status());
+          if (m.ok()) from = *m;
+        }
+        if (request->has_to_month()) {
+          auto m = MonthOf(request->to_month(), "to_month");
+          if (!m.ok()) v.Check("to_month", m.status());
+          if (m.ok()) to = *m;
+        }
+        v1::ListPaymentRunsRequest filters = *request;
+        filters.clear_page_size();
+        filters.clear_page_token();
+        auto key = DecodePageToken(request->page_token(), filters.SerializeAsString(), 2);
+        std::optional<absl::CivilMonth> before;
+        int y = 0, mo = 0;
+        if (!key.ok() || (!key->empty() && (!absl::SimpleAtoi((*key)[0], &y) ||
+                                            !absl::SimpleAtoi((*key)[1], &mo)))) {
+          v.Add("page_token", "is not a token of this listing");
+        } else if (!key->empty()) {
+          before = absl::CivilMonth(y, mo);
+        }
+        if (auto st = v.ToStatus(); !st.ok()) return st;
+        if (!PaysFor(call.principal(), request->municipality_id())) {
+          return PermissionDenied("a municipality lists only its own runs");
+        }
+        auto runs = RunStore::List(conn, request->municipality_id(), states, from, to,
+                                   *page_size + 1, before);
+        if (!runs.ok()) return runs.status();
+        const bool more = static_cast<int>(runs->size()) > *page_size;
+        if (more) runs->pop_back();
+        for (auto& run : *runs) {
+          call.Audit(kRun, run.payment_run_id());
+          *response->add_payment_runs() = std::move(run);
+        }
+        if (more) {
+          const auto& last = response->payment_runs().rbegin()->month();
+          response->set_next_page_token(
+              EncodePageToken(filters.SerializeAsString(),
+                              {absl::StrCat(last.year()), absl::StrCat(last.month())}));
+        }
+        return absl::OkStatus();
+      });
+}
+
+grpc::ServerUnaryReactor* PaymentsHandlers::RecalculatePaymentRun(
+    grpc::CallbackServerContext* ctx, const v1::RecalculatePaymentRunRequest* request,
+    v1::RecalculatePaymentRunResponse* response) {
+  return server::Serve(
+      rt_, ctx,
+      {.method = "RecalculatePaymentRun",
+       .action = auth::Action::kReadPaymentRuns,
+       .kind = server::CallKind::kWrite,
+       .request_id = request->request_id()},
+      *request, response,
+      [request, response](server::CallContext& call, db::Connection& conn) -> absl::Status {
+        Violations v;
+        if (!IsUuid(request->payment_run_id())) v.Add("payment_run_id", "must be a run id");
+        if (request->etag().empty()) v.Add("etag", "is required: the run's etag as last read");
+        if (auto st = v.ToStatus(); !st.ok()) return st;
+        auto run = RunStore::Lock(conn, request->payment_run_id());
+        if (!run.ok()) return run.status();
+        if (!PaysFor(call.principal(), run->municipality_id())) {
+          return PermissionDenied("the run does not exist or is not the caller's");
+        }
+        if (run->etag() != request->etag()) {
+          return Error(absl::StatusCode::kAborted, "ETAG_MISMATCH",
+                       "the run has changed since it was read; read it again");
+        }
+        if (run->state() != v1::PAYMENT_RUN_STATE_CALCULATED) {
+          return Error(absl::StatusCode::kFailedPrecondition, "INVALID_STATE",
+                       "only a calculated run is calculated again; an approved run is immutable",
+                       {{"state", v1::PaymentRunState_Name(run->state())}});
+        }
+        auto table = RateStore::Get(conn, run->month().year());
+        if (!table.ok()) return table.status();
+        if (auto st = Calculate(conn, *run, *table); !st.ok()) return st;
+        Enter(*run, v1::PAYMENT_RUN_STATE_CALCULATED, call.principal().user, call.now(),
+              "recalculated");
+        *run->mutable_update_time() = StampOf(call.now());
+        if (auto st = RunStore::Update(conn, *run, call.now()); !st.ok()) return st;
+        call.Audit(kRun, run->payment_run_id());
+        *response->mutable_payment_run() = *std::move(run);
+        return absl::OkStatus();
+      });
+}
+
+grpc::ServerUnaryReactor* PaymentsHandlers::ListPaymentLines(
+    grpc::CallbackServerContext* ctx, const v1::ListPaymentLinesRequest* request,
+    v1::ListPaymentLinesResponse* response) {
+  return server::Serve(
+      rt_, ctx, {.method = "ListPaymentLines", .action = auth::Action::kReadPaymentRuns}, *request,
+      response,
+      [request, response](server::CallContext& call, db::Connection& conn) -> absl::Status {
+        auto page_size = PageSize(request->page_size(), 500, 5000);
+        if (!page_size.ok()) return page_size.status();
+        Violations v;
+        if (request->payment_run_id().empty() && request->home_id().empty() &&
+            request->agreement_id().empty()) {
+          v.Add("payment_run_id", "or home_id or agreement_id is required");
+        }
+        for (const auto& [field, value] : {std::pair{"payment_run_id", &request->payment_run_id()},
+                                           {"agreement_id", &request->agreement_id()}}) {
+          if (!value->empty() && !IsUuid(*value)) v.Add(field, "must be an id");
+        }
+        validation::CheckText(v, "home_id", request->home_id(), 64, false);
+        if (request->has_from_month() || request->has_to_month() || request->adjustments_only()) {
+          v.Add("from_month", "month ranges and adjustments_only are not supported yet");
+        }
+        v1::ListPaymentLinesRequest filters = *request;
+        filters.clear_page_size();
+        filters.clear_page_token();
+        auto key = DecodePageToken(request->page_token(), filters.SerializeAsString(), 2);
+        std::optional<std::pair<std::string, int>> after;
+        int seq = 0;
+        if (!key.ok() ||
+            (!key->empty() && (!IsUuid((*key)[0]) || !absl::SimpleAtoi((*key)[1], &seq)))) {
+          v.Add("page_token", "is not a token of this listing");
+        } else if (!key->empty()) {
+          after = std::pair((*key)[0], seq);
+        }
+        if (auto st = v.ToStatus(); !st.ok()) return st;
+        const auth::Principal& p = call.principal();
+        std::optional<std::pair<std::string, int>> last;
+        auto lines = RunStore::ListLines(conn, p.org_id,
+                                         {.run_id = request->payment_run_id(),
+                                          .home_id = request->home_id(),
+                                          .agreement_id = request->agreement_id()},
+                                         *page_size, after, &last);
+        if (!lines.ok()) return lines.status();
+        call.Audit("payment_lines", !request->home_id().empty()        ? request->home_id()
+                                    : !request->agreement_id().empty() ? request->agreement_id()
+                                                                       : request->payment_run_id());
+        for (auto& l : *lines) *response->add_lines() = std::move(l);
+        if (last) {
+          response->set_next_page_token(EncodePageToken(filters.SerializeAsString(),
+                                                        {last->first, absl::StrCat(last->second)}));
+        }
+        return absl::OkStatus();
+      });
 }
 
 }  // namespace fhv::payments

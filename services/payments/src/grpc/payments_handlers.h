@@ -39,6 +39,21 @@ class PaymentsHandlers final : public v1::PaymentsService::CallbackService {
   grpc::ServerUnaryReactor* EndAgreement(grpc::CallbackServerContext* ctx,
                                          const v1::EndAgreementRequest* request,
                                          v1::EndAgreementResponse* response) override;
+  grpc::ServerUnaryReactor* CreatePaymentRun(grpc::CallbackServerContext* ctx,
+                                             const v1::CreatePaymentRunRequest* request,
+                                             v1::CreatePaymentRunResponse* response) override;
+  grpc::ServerUnaryReactor* GetPaymentRun(grpc::CallbackServerContext* ctx,
+                                          const v1::GetPaymentRunRequest* request,
+                                          v1::GetPaymentRunResponse* response) override;
+  grpc::ServerUnaryReactor* ListPaymentRuns(grpc::CallbackServerContext* ctx,
+                                            const v1::ListPaymentRunsRequest* request,
+                                            v1::ListPaymentRunsResponse* response) override;
+  grpc::ServerUnaryReactor* RecalculatePaymentRun(
+      grpc::CallbackServerContext* ctx, const v1::RecalculatePaymentRunRequest* request,
+      v1::RecalculatePaymentRunResponse* response) override;
+  grpc::ServerUnaryReactor* ListPaymentLines(grpc::CallbackServerContext* ctx,
+                                             const v1::ListPaymentLinesRequest* request,
+                                             v1::ListPaymentLinesResponse* response) override;
 
  private:
   server::Runtime& rt_;

@@ -1,0 +1,52 @@
+#pragma once
+
+// Pure rules of a monthly payment run: the lines of every agreement in force in the month, the
+// payouts (one per home: its lines summed, tax withheld), the totals and the problems that
+// block approval. No I/O: the caller streams agreements in and stores what comes out.
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/civil_time.h"
+#include "fhv/payments/v1/payments_service.pb.h"
+#include "services/payments/src/domain/compensation.h"
+
+namespace fhv::payments {
+
+// What is known of a home's payee when a run is calculated.
+struct PayeeFacts {
+  bool has_account = false;
+  int withholding_tax_bp = 0;
+};
+
+// Builds one run. Not thread-safe; feed it every agreement of the month once.
+class RunBuilder {
+ public:
+  RunBuilder(std::string run_id, absl::CivilMonth month, const v1::RateTable& table)
+      : run_id_(std::move(run_id)), month_(month), table_(table) {}
+
+  // Adds the agreement's lines for the month. An agency home gets none (the agency invoices).
+  // FAILED_PRECONDITION if the rate table lacks what the terms name.
+  absl::Status Add(const v1::Agreement& agreement);
+
+  // The lines added so far, in the order added, with ids "<run>-<n>".
+  const std::vector<v1::PaymentLine>& lines() const { return lines_; }
+
+  // The payouts, one per home, in home id order, and the run's totals and problems written into
+  // `run` (its identity and state are the caller's). `payees` by home id; a home without one
+  // (or without an account) is a PAYEE_MISSING problem and has no tax withheld.
+  std::vector<v1::Payout> Finish(const std::map<std::string, PayeeFacts>& payees,
+                                 v1::PaymentRun& run) const;
+
+ private:
+  const std::string run_id_;
+  const absl::CivilMonth month_;
+  const v1::RateTable& table_;
+  std::vector<v1::PaymentLine> lines_;
+  std::map<std::string, std::string> first_agreement_of_home_;
+  int agreements_with_lines_ = 0;
+};
+
+}  // namespace fhv::payments

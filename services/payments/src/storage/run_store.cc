@@ -1,0 +1,192 @@
+#include "services/payments/src/storage/run_store.h"
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "common/util/status.h"
+#include "services/payments/sql/statements.h"
+
+namespace fhv::payments {
+namespace {
+
+constexpr int kBatch = 2000;
+
+absl::CivilDay FirstDay(absl::CivilMonth m) { return absl::CivilDay(m); }
+
+std::string Body(v1::PaymentRun run) {
+  run.clear_etag();
+  return run.SerializeAsString();
+}
+
+template <typename Message>
+absl::StatusOr<Message> Parse(const db::Result& r, int row) {
+  Message m;
+  if (!m.ParseFromString(r.Bytes(row, 0))) {
+    return absl::InternalError("a stored payment record does not parse");
+  }
+  if constexpr (std::is_same_v<Message, v1::PaymentRun>) m.set_etag(std::string(r.Text(row, 1)));
+  return m;
+}
+
+absl::StatusOr<v1::PaymentRun> One(db::Connection& conn, const db::Statement& stmt,
+                                   const std::string& id) {
+  auto r = conn.Exec(stmt, {id});
+  if (!r.ok()) return r.status();
+  if (r->rows() == 0) return PermissionDenied("the run does not exist or is not the caller's");
+  return Parse<v1::PaymentRun>(*r, 0);
+}
+
+std::optional<absl::CivilMonth> MonthOf(const v1::YearMonth& m) {
+  if (m.year() == 0) return std::nullopt;
+  return absl::CivilMonth(m.year(), m.month());
+}
+
+}  // namespace
+
+absl::StatusOr<bool> RunStore::Insert(db::Connection& conn, v1::PaymentRun& run, absl::Time now) {
+  auto r = conn.Exec(sql::kInsertRun,
+                     {run.payment_run_id(), run.municipality_id(), FirstDay(*MonthOf(run.month())),
+                      v1::PaymentRunState_Name(run.state()), now, db::Param::Bytes(Body(run))});
+  if (!r.ok()) return r.status();
+  if (r->rows() == 0) return false;
+  run.set_etag(std::string(r->Text(0, 0)));
+  return true;
+}
+
+absl::StatusOr<v1::PaymentRun> RunStore::Get(db::Connection& conn, const std::string& id) {
+  return One(conn, sql::kGetRun, id);
+}
+
+absl::StatusOr<v1::PaymentRun> RunStore::Lock(db::Connection& conn, const std::string& id) {
+  return One(conn, sql::kLockRun, id);
+}
+
+absl::StatusOr<std::optional<v1::PaymentRun>> RunStore::OfMonth(db::Connection& conn,
+                                                                const std::string& municipality_id,
+                                                                absl::CivilMonth month) {
+  auto r = conn.Exec(sql::kGetRunOfMonth, {municipality_id, FirstDay(month)});
+  if (!r.ok()) return r.status();
+  if (r->rows() == 0) return std::optional<v1::PaymentRun>();
+  auto run = Parse<v1::PaymentRun>(*r, 0);
+  if (!run.ok()) return run.status();
+  return std::optional<v1::PaymentRun>(*std::move(run));
+}
+
+absl::Status RunStore::Update(db::Connection& conn, v1::PaymentRun& run, absl::Time now) {
+  auto r = conn.Exec(sql::kUpdateRun, {run.payment_run_id(), v1::PaymentRunState_Name(run.state()),
+                                       db::Param::Bytes(Body(run)), now});
+  if (!r.ok()) return r.status();
+  if (r->rows() != 1) return absl::InternalError("the run vanished while locked");
+  run.set_etag(std::string(r->Text(0, 0)));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<v1::PaymentRun>> RunStore::List(
+    db::Connection& conn, const std::string& municipality_id,
+    const std::vector<std::string>& states, std::optional<absl::CivilMonth> from,
+    std::optional<absl::CivilMonth> to, int limit, std::optional<absl::CivilMonth> before) {
+  auto day = [](std::optional<absl::CivilMonth> m) {
+    return m ? db::Param(FirstDay(*m)) : db::Param(std::nullopt);
+  };
+  auto r = conn.Exec(sql::kListRuns,
+                     {municipality_id, limit, day(before),
+                      states.empty() ? db::Param(std::nullopt) : db::Param::TextArray(states),
+                      day(from), day(to)});
+  if (!r.ok()) return r.status();
+  std::vector<v1::PaymentRun> out;
+  for (int i = 0; i < r->rows(); ++i) {
+    auto run = Parse<v1::PaymentRun>(*r, i);
+    if (!run.ok()) return run.status();
+    out.push_back(*std::move(run));
+  }
+  return out;
+}
+
+absl::Status RunStore::ForEachAgreementInForce(
+    db::Connection& conn, const std::string& municipality_id, absl::CivilMonth month,
+    const std::function<absl::Status(const v1::Agreement&)>& fn) {
+  std::optional<std::string> after;
+  while (true) {
+    auto r = conn.Exec(sql::kAgreementsInForce,
+                       {municipality_id, FirstDay(month), absl::CivilDay(month + 1) - 1,
+                        after ? db::Param(*after) : db::Param(std::nullopt), kBatch});
+    if (!r.ok()) return r.status();
+    for (int i = 0; i < r->rows(); ++i) {
+      v1::Agreement a;
+      if (!a.ParseFromString(r->Bytes(i, 0))) {
+        return absl::InternalError("a stored agreement does not parse");
+      }
+      if (auto st = fn(a); !st.ok()) return st;
+    }
+    if (r->rows() < kBatch) return absl::OkStatus();
+    after = std::string(r->Text(r->rows() - 1, 2));
+  }
+}
+
+absl::Status RunStore::ReplaceLines(db::Connection& conn, const std::string& run_id,
+                                    const std::vector<v1::PaymentLine>& lines,
+                                    const std::vector<v1::Payout>& payouts) {
+  if (auto r = conn.Exec(sql::kDeleteRunLines, {run_id}); !r.ok()) return r.status();
+  if (auto r = conn.Exec(sql::kDeleteRunPayouts, {run_id}); !r.ok()) return r.status();
+  for (size_t start = 0; start < lines.size(); start += kBatch) {
+    const size_t end = std::min(lines.size(), start + kBatch);
+    std::vector<int64_t> seq, amount;
+    std::vector<std::string> agreement, home, taxable, body;
+    for (size_t i = start; i < end; ++i) {
+      const v1::PaymentLine& l = lines[i];
+      seq.push_back(static_cast<int64_t>(i + 1));
+      agreement.push_back(l.agreement_id());
+      home.push_back(l.home_id());
+      amount.push_back(l.amount_ore());
+      taxable.push_back(l.taxable() ? "t" : "f");
+      body.push_back(*db::Param::Bytes(l.SerializeAsString()).value());
+    }
+    auto r = conn.Exec(sql::kInsertLines,
+                       {run_id, db::Param::Int64Array(seq), db::Param::TextArray(agreement),
+                        db::Param::TextArray(home), db::Param::Int64Array(amount),
+                        db::Param::TextArray(taxable), db::Param::TextArray(body)});
+    if (!r.ok()) return r.status();
+  }
+  for (size_t start = 0; start < payouts.size(); start += kBatch) {
+    const size_t end = std::min(payouts.size(), start + kBatch);
+    std::vector<std::string> home, body;
+    std::vector<int64_t> net;
+    for (size_t i = start; i < end; ++i) {
+      home.push_back(payouts[i].home_id());
+      net.push_back(payouts[i].net_ore());
+      body.push_back(*db::Param::Bytes(payouts[i].SerializeAsString()).value());
+    }
+    auto r =
+        conn.Exec(sql::kInsertPayouts, {run_id, db::Param::TextArray(home),
+                                        db::Param::Int64Array(net), db::Param::TextArray(body)});
+    if (!r.ok()) return r.status();
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<v1::PaymentLine>> RunStore::ListLines(
+    db::Connection& conn, const std::string& municipality_id, const LineFilter& f, int limit,
+    const std::optional<std::pair<std::string, int>>& after,
+    std::optional<std::pair<std::string, int>>* last) {
+  auto r = conn.Exec(
+      sql::kListLines,
+      {municipality_id, after ? db::Param(after->first) : db::Param(std::nullopt),
+       after ? db::Param(after->second) : db::Param(std::nullopt), db::Param::NullIfEmpty(f.run_id),
+       db::Param::NullIfEmpty(f.home_id), db::Param::NullIfEmpty(f.agreement_id), limit + 1});
+  if (!r.ok()) return r.status();
+  std::vector<v1::PaymentLine> out;
+  const int n = std::min(r->rows(), limit);
+  for (int i = 0; i < n; ++i) {
+    auto l = Parse<v1::PaymentLine>(*r, i);
+    if (!l.ok()) return l.status();
+    out.push_back(*std::move(l));
+  }
+  last->reset();
+  if (r->rows() > limit) {
+    int seq = 0;
+    (void)absl::SimpleAtoi(r->Text(n - 1, 2), &seq);
+    *last = std::pair(std::string(r->Text(n - 1, 1)), seq);
+  }
+  return out;
+}
+
+}  // namespace fhv::payments

@@ -1,0 +1,61 @@
+#pragma once
+
+// Storage of payment runs, their lines and payouts: the only place with their SQL.
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "common/db/connection.h"
+#include "fhv/payments/v1/payments_service.pb.h"
+
+namespace fhv::payments {
+
+namespace v1 = ::fhv::payments::v1;
+
+struct LineFilter {
+  std::string run_id, home_id, agreement_id;
+};
+
+// Stateless; every method runs on the connection it is given. Runs read come with their etag;
+// a missing one is PERMISSION_DENIED (the answer for one the caller may not see).
+class RunStore {
+ public:
+  // False, writing nothing, if the municipality already has a run for the month.
+  static absl::StatusOr<bool> Insert(db::Connection& conn, v1::PaymentRun& run, absl::Time now);
+  static absl::StatusOr<v1::PaymentRun> Get(db::Connection& conn, const std::string& id);
+  static absl::StatusOr<v1::PaymentRun> Lock(db::Connection& conn, const std::string& id);
+  static absl::StatusOr<std::optional<v1::PaymentRun>> OfMonth(db::Connection& conn,
+                                                               const std::string& municipality_id,
+                                                               absl::CivilMonth month);
+  static absl::Status Update(db::Connection& conn, v1::PaymentRun& run, absl::Time now);
+  // Newest month first, before `before`; one more than `limit` means there are more.
+  static absl::StatusOr<std::vector<v1::PaymentRun>> List(
+      db::Connection& conn, const std::string& municipality_id,
+      const std::vector<std::string>& states, std::optional<absl::CivilMonth> from,
+      std::optional<absl::CivilMonth> to, int limit, std::optional<absl::CivilMonth> before);
+
+  // Calls `fn` with every agreement of own homes the municipality pays that is in force on some
+  // day of `month`, read in batches by id.
+  static absl::Status ForEachAgreementInForce(
+      db::Connection& conn, const std::string& municipality_id, absl::CivilMonth month,
+      const std::function<absl::Status(const v1::Agreement&)>& fn);
+
+  // Replaces the run's lines and payouts.
+  static absl::Status ReplaceLines(db::Connection& conn, const std::string& run_id,
+                                   const std::vector<v1::PaymentLine>& lines,
+                                   const std::vector<v1::Payout>& payouts);
+
+  // Lines of the municipality's runs by (run, line) after `after`.
+  static absl::StatusOr<std::vector<v1::PaymentLine>> ListLines(
+      db::Connection& conn, const std::string& municipality_id, const LineFilter& filter, int limit,
+      const std::optional<std::pair<std::string, int>>& after,
+      std::optional<std::pair<std::string, int>>* last);
+};
+
+}  // namespace fhv::payments
