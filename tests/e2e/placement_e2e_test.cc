@@ -434,6 +434,29 @@ TEST_F(PlacementE2E, AnEmergencyIsDecidedByTheChairAndReportedToTheCommittee) {
   auto placement = Start(r);
   ASSERT_TRUE(placement.ok()) << placement.status();
   EXPECT_FALSE(placement->agency_home());
+  // The municipality's own home is paid by the month's run, from today to the month's end.
+  ASSERT_TRUE(AgreementOf(placement->placement_id()).ok());
+  {
+    auto payments = payv1::PaymentsService::NewStub(
+        grpc::CreateChannel(payments_->address(), grpc::InsecureChannelCredentials()));
+    payv1::CreatePaymentRunRequest run;
+    run.set_request_id(NewUuid());
+    run.set_municipality_id(kMala);
+    run.mutable_month()->set_year(static_cast<int>(Today().year()));
+    run.mutable_month()->set_month(Today().month());
+    payv1::CreatePaymentRunResponse created;
+    const grpc::Status st = payments->CreatePaymentRun(
+        Ctx(keys_.Mint(Staff(kMala, "finance_officer"))).get(), run, &created);
+    ASSERT_TRUE(st.ok()) << st.error_message();
+    EXPECT_EQ(created.payment_run().agreement_count(), 1);
+    const absl::CivilMonth month(Today());
+    const int64_t days = absl::CivilDay(month + 1) - Today();
+    const int64_t days_in_month = absl::CivilDay(month + 1) - absl::CivilDay(month);
+    // The jourhem's fee at the table's base level, pro rata, rounded half away from zero.
+    const int64_t base_fee = 1'123'700;
+    EXPECT_EQ(created.payment_run().taxable_total_ore(),
+              (2 * base_fee * days + days_in_month) / (2 * days_in_month));
+  }
   // A jourhem: the limit runs once the child investigation is finished.
   pv1::RecordStatutoryStepRequest step;
   step.set_placement_id(placement->placement_id());

@@ -1,0 +1,107 @@
+// A month's payment run built from agreements: agency homes left to the agency's invoice,
+// one payout per home, tax withheld from the taxable part only, a negative net carried
+// forward, and totals that are exactly the sums of the lines.
+
+#include "services/payments/src/domain/run.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "common/util/dates.h"
+#include "services/payments/src/domain/agreement.h"
+
+namespace fhv::payments {
+namespace {
+
+v1::RateTable Table() {
+  v1::RateTable t;
+  t.set_year(2024);
+  t.set_version(3);
+  t.mutable_prisbasbelopp()->set_amount_ore(5'730'000);
+  auto* band = t.add_expense_allowance_bands();
+  band->set_min_age_years(0);
+  band->set_max_age_years(19);
+  band->mutable_base()->set_basis_points(11000);
+  band->mutable_tax_free_max()->set_basis_points(15500);
+  auto* base = t.add_fee_levels();
+  base->set_code("BASE");
+  base->mutable_monthly_fee()->set_amount_ore(1'123'700);
+  return t;
+}
+
+v1::Agreement Agreement(const std::string& id, const std::string& home, v1::AgreementTerms terms,
+                        bool agency = false) {
+  v1::Agreement a;
+  a.set_agreement_id(id);
+  a.set_home_id(home);
+  a.set_assignment_kind(fhv::common::v1::ASSIGNMENT_KIND_FAMILJEHEM);
+  a.set_agency_home(agency);
+  *a.mutable_child_birth_date() = ToDate(absl::CivilDay(2015, 6, 1));
+  *a.mutable_valid_from() = ToDate(absl::CivilDay(2023, 1, 1));
+  auto* v = a.add_versions();
+  v->set_version(1);
+  *v->mutable_valid_from() = a.valid_from();
+  *v->mutable_terms() = std::move(terms);
+  return a;
+}
+
+v1::AgreementTerms Base() {
+  v1::AgreementTerms t;
+  t.set_fee_level_code("BASE");
+  return t;
+}
+
+TEST(Run, PayoutsPerHomeWithTaxWithheldAndTotalsThatAreTheSumsOfTheLines) {
+  const v1::RateTable table = Table();
+  RunBuilder b("run-1", absl::CivilMonth(2024, 3), table);
+  ASSERT_TRUE(b.Add(Agreement("a-1", "home-a", Base())).ok());
+  ASSERT_TRUE(b.Add(Agreement("a-2", "home-a", Base())).ok());  // a second child, same home
+  ASSERT_TRUE(b.Add(Agreement("a-3", "home-b", Base())).ok());
+  ASSERT_TRUE(b.Add(Agreement("a-4", "home-c", Base(), /*agency=*/true)).ok());
+  EXPECT_EQ(b.lines().size(), 6u);
+  v1::PaymentRun run;
+  run.set_municipality_id("2418");
+  const auto payouts = b.Finish({{"home-a", {.has_account = true, .withholding_tax_bp = 3000}},
+                                 {"home-b", {.has_account = true, .withholding_tax_bp = 3333}}},
+                                run);
+  ASSERT_EQ(payouts.size(), 2u);
+  EXPECT_EQ(payouts[0].home_id(), "home-a");
+  EXPECT_EQ(payouts[0].taxable_ore(), 2 * 1'123'700);
+  EXPECT_EQ(payouts[0].tax_free_ore(), 2 * 525'250);
+  EXPECT_EQ(payouts[0].tax_withheld_ore(), 674'220);  // 30 % of 22 474 SEK
+  // 33.33 % of 11 237 SEK = 3 745.29... SEK: rounded once.
+  EXPECT_EQ(payouts[1].tax_withheld_ore(), 374'529);
+  int64_t taxable = 0, tax_free = 0, net = 0;
+  for (const auto& l : b.lines()) (l.taxable() ? taxable : tax_free) += l.amount_ore();
+  for (const auto& p : payouts) net += p.net_ore();
+  EXPECT_EQ(run.taxable_total_ore(), taxable);
+  EXPECT_EQ(run.tax_free_total_ore(), tax_free);
+  EXPECT_EQ(run.transfer_total_ore(), net);
+  EXPECT_EQ(run.transfer_total_ore(), taxable + tax_free - run.tax_withheld_total_ore());
+  EXPECT_EQ(run.agreement_count(), 3);
+  EXPECT_EQ(run.transfer_count(), 2);
+  EXPECT_TRUE(run.problems().empty());
+}
+
+TEST(Run, AHomeWithoutAPayeeIsAProblemAndANegativeNetIsCarriedForward) {
+  const v1::RateTable table = Table();
+  RunBuilder b("run-2", absl::CivilMonth(2024, 3), table);
+  v1::AgreementTerms deducted = Base();
+  deducted.set_monthly_fee_ore(1);
+  deducted.set_expense_allowance_fixed_monthly_ore(1);
+  deducted.set_child_allowance_deduction_monthly_ore(125'000);
+  ASSERT_TRUE(b.Add(Agreement("a-1", "home-a", deducted)).ok());
+  v1::PaymentRun run;
+  const auto payouts = b.Finish({}, run);
+  ASSERT_EQ(payouts.size(), 1u);
+  EXPECT_LT(payouts[0].net_ore(), 0);
+  EXPECT_FALSE(payouts[0].transferred());
+  EXPECT_EQ(run.carried_forward_total_ore(), payouts[0].net_ore());
+  EXPECT_EQ(run.transfer_total_ore(), 0);
+  ASSERT_EQ(run.problems_size(), 1);
+  EXPECT_EQ(run.problems(0).code(), "PAYEE_MISSING");
+  EXPECT_EQ(run.problems(0).agreement_id(), "a-1");
+}
+
+}  // namespace
+}  // namespace fhv::payments
