@@ -148,6 +148,12 @@ const std::vector<Rule>& Rules() {
        {K::kMunicipality, K::kInternal},
        {"finance_officer", "service"}},
       {Action::kReadPaymentRuns, "ReadPaymentRuns", {K::kMunicipality}, {"finance_officer"}},
+      {Action::kReadPayerSettings,
+       "ReadPayerSettings",
+       {K::kMunicipality},
+       {"finance_officer", "admin"}},
+      {Action::kSetPayerSettings, "SetPayerSettings", {K::kMunicipality}, {"admin"}},
+      {Action::kManagePayees, "ManagePayees", {K::kMunicipality}, {"finance_officer"}},
   };
   return *rules;
 }

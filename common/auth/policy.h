@@ -50,6 +50,9 @@ enum class Action {
   kWriteAgreements,
   kCreatePaymentRun,  // also the suite's services (a scheduler)
   kReadPaymentRuns,
+  kReadPayerSettings,
+  kSetPayerSettings,
+  kManagePayees,
 };
 
 // OK if `principal` may take `action`; PERMISSION_DENIED naming the action otherwise.

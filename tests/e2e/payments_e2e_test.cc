@@ -312,6 +312,57 @@ TEST_F(PaymentsE2E, AMonthsRunPaysEveryAgreementProRataOnceEvenWhenAskedTwiceAtO
   EXPECT_EQ(Call(&Stub::RecalculatePaymentRun, recalc, finance).status().code(),
             absl::StatusCode::kAborted);
 
+  // With the home's payee kept, the run has no problem left and withholds the payee's tax.
+  pv1::SetPayeeRequest payee;
+  payee.mutable_payee()->set_home_id("home-1");
+  payee.mutable_payee()->mutable_name()->set_given_name("Eva");
+  payee.mutable_payee()->mutable_name()->set_family_name("Berg");
+  payee.mutable_payee()->set_personnummer(MakePersonnummer("19750101", 5));
+  payee.mutable_payee()->mutable_account()->set_bankgiro("5402968");  // a wrong check digit
+  payee.mutable_payee()->set_withholding_tax_bp(3000);
+  EXPECT_EQ(Call(&Stub::SetPayee, payee, finance).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  payee.mutable_payee()->mutable_account()->set_bankgiro("54029681");
+  auto kept = Call(&Stub::SetPayee, payee, finance);
+  ASSERT_TRUE(kept.ok()) << kept.status();
+  EXPECT_EQ(kept->payee().personnummer().size(), 12u);
+  // A second create, not knowing the first: stale.
+  EXPECT_EQ(Call(&Stub::SetPayee, payee, finance).status().code(), absl::StatusCode::kAborted);
+  pv1::GetPayeeRequest get_payee;
+  get_payee.set_home_id("home-1");
+  EXPECT_TRUE(Call(&Stub::GetPayee, get_payee, finance).ok());
+  get_payee.set_municipality_id("0834");
+  EXPECT_EQ(Call(&Stub::GetPayee, get_payee, finance).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  recalc.set_etag(again->payment_run().etag());
+  auto with_payee = Call(&Stub::RecalculatePaymentRun, recalc, finance);
+  ASSERT_TRUE(with_payee.ok()) << with_payee.status();
+  EXPECT_TRUE(with_payee->payment_run().problems().empty());
+  EXPECT_EQ(with_payee->payment_run().tax_withheld_total_ore(),
+            ((193'741 + 452'828) * 3 + 5) / 10);  // 30 %, rounded once
+  EXPECT_EQ(with_payee->payment_run().transfer_total_ore(),
+            with_payee->payment_run().taxable_total_ore() +
+                with_payee->payment_run().tax_free_total_ore() -
+                with_payee->payment_run().tax_withheld_total_ore());
+
+  // The payer's settings: only the municipality's admin sets them, and they are checked.
+  pv1::SetMunicipalityPaymentSettingsRequest settings;
+  auto& st = *settings.mutable_settings();
+  st.set_debtor_name("Malå kommun");
+  st.set_organisationsnummer("212000-2627");
+  st.mutable_debtor_account()->set_iban("SE45 5000 0000 0583 9825 7466");
+  st.mutable_debtor_account()->set_bic("ESSESESS");
+  st.set_execution_day_of_month(25);
+  EXPECT_EQ(Call(&Stub::SetMunicipalityPaymentSettings, settings, finance).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  auto set = Call(&Stub::SetMunicipalityPaymentSettings, settings, keys_.Mint(Admin("2418")));
+  ASSERT_TRUE(set.ok()) << set.status();
+  EXPECT_EQ(set->settings().organisationsnummer(), "2120002627");
+  pv1::GetMunicipalityPaymentSettingsRequest get_settings;
+  auto got = Call(&Stub::GetMunicipalityPaymentSettings, get_settings, finance);
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->settings().debtor_account().iban(), "SE4550000000058398257466");
+
   // A future month, another municipality's run, a year without a table.
   const absl::CivilMonth next = absl::CivilMonth(Today(absl::Now())) + 1;
   run.set_request_id(NewUuid());

@@ -129,4 +129,35 @@ inline const db::Statement kListLines{
     "AND ($6::uuid IS NULL OR l.agreement_id = $6::uuid) "
     "ORDER BY l.run_id, l.seq LIMIT $7"};
 
+inline const db::Statement kGetSettings{
+    "get_settings", "SELECT body, version FROM payments.payer_settings WHERE municipality_id = $1"};
+
+// Creates (when $3 is NULL) or replaces version $3 of a municipality's settings; no row when
+// the version is stale or a first write lost to another.
+inline const db::Statement kPutSettings{
+    "put_settings",
+    "INSERT INTO payments.payer_settings AS s (municipality_id, updated_at, body) "
+    "VALUES ($1, $4, $2) ON CONFLICT (municipality_id) DO UPDATE SET body = EXCLUDED.body, "
+    "version = s.version + 1, updated_at = EXCLUDED.updated_at "
+    "WHERE s.version = $3::bigint RETURNING version"};
+
+inline const db::Statement kGetPayee{
+    "get_payee",
+    "SELECT body, version FROM payments.payee WHERE municipality_id = $1 AND home_id = $2"};
+
+inline const db::Statement kPutPayee{
+    "put_payee",
+    "INSERT INTO payments.payee AS p (municipality_id, home_id, has_account, withholding_tax_bp, "
+    "updated_at, body) VALUES ($1, $2, $3, $4, $6, $5) ON CONFLICT (municipality_id, home_id) "
+    "DO UPDATE SET has_account = EXCLUDED.has_account, "
+    "withholding_tax_bp = EXCLUDED.withholding_tax_bp, body = EXCLUDED.body, "
+    "version = p.version + 1, updated_at = EXCLUDED.updated_at "
+    "WHERE p.version = $7::bigint RETURNING version"};
+
+// What a run needs of the payees of municipality $1.
+inline const db::Statement kPayeeFacts{
+    "payee_facts",
+    "SELECT home_id, has_account, withholding_tax_bp FROM payments.payee "
+    "WHERE municipality_id = $1"};
+
 }  // namespace fhv::payments::sql

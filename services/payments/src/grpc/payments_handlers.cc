@@ -9,10 +9,12 @@
 #include "common/validation/request.h"
 #include "fhv/placement/v1/events.pb.h"
 #include "google/protobuf/util/time_util.h"
+#include "services/payments/src/domain/accounts.h"
 #include "services/payments/src/domain/agreement.h"
 #include "services/payments/src/domain/compensation.h"
 #include "services/payments/src/domain/run.h"
 #include "services/payments/src/storage/agreement_store.h"
+#include "services/payments/src/storage/payee_store.h"
 #include "services/payments/src/storage/rate_store.h"
 #include "services/payments/src/storage/run_store.h"
 
@@ -377,15 +379,17 @@ void Enter(v1::PaymentRun& run, v1::PaymentRunState state, const std::string& us
   t->set_reason(reason);
 }
 
-// (Re)calculates the run from the agreements in force: its lines, payouts, totals and
-// problems. Payees are not kept yet, so every payout is a PAYEE_MISSING problem.
+// (Re)calculates the run from the agreements in force and the payees: its lines, payouts,
+// totals and problems.
 absl::Status Calculate(db::Connection& conn, v1::PaymentRun& run, const v1::RateTable& table) {
   const absl::CivilMonth month(run.month().year(), run.month().month());
   RunBuilder builder(run.payment_run_id(), month, table);
   auto st = RunStore::ForEachAgreementInForce(
       conn, run.municipality_id(), month, [&](const v1::Agreement& a) { return builder.Add(a); });
   if (!st.ok()) return st;
-  const std::vector<v1::Payout> payouts = builder.Finish({}, run);
+  auto payees = PayeeStore::Facts(conn, run.municipality_id());
+  if (!payees.ok()) return payees.status();
+  const std::vector<v1::Payout> payouts = builder.Finish(*payees, run);
   run.set_rate_table_version(table.version());
   return RunStore::ReplaceLines(conn, run.payment_run_id(), builder.lines(), payouts);
 }
@@ -659,6 +663,106 @@ grpc::ServerUnaryReactor* PaymentsHandlers::ListPaymentLines(
           response->set_next_page_token(EncodePageToken(filters.SerializeAsString(),
                                                         {last->first, absl::StrCat(last->second)}));
         }
+        return absl::OkStatus();
+      });
+}
+
+}  // namespace fhv::payments
+
+namespace fhv::payments {
+namespace {
+
+// The caller's own municipality, or PERMISSION_DENIED when `requested` names another.
+absl::StatusOr<std::string> OwnMunicipality(const auth::Principal& p,
+                                            const std::string& requested) {
+  if (requested.empty() || requested == p.org_id) return p.org_id;
+  return PermissionDenied("a municipality sees only its own payment settings and payees");
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* PaymentsHandlers::GetMunicipalityPaymentSettings(
+    grpc::CallbackServerContext* ctx, const v1::GetMunicipalityPaymentSettingsRequest* request,
+    v1::GetMunicipalityPaymentSettingsResponse* response) {
+  return server::Serve(
+      rt_, ctx,
+      {.method = "GetMunicipalityPaymentSettings", .action = auth::Action::kReadPayerSettings},
+      *request, response,
+      [request, response](server::CallContext& call, db::Connection& conn) -> absl::Status {
+        auto municipality = OwnMunicipality(call.principal(), request->municipality_id());
+        if (!municipality.ok()) return municipality.status();
+        auto settings = PayeeStore::GetSettings(conn, *municipality);
+        if (!settings.ok()) return settings.status();
+        if (!*settings) return NotFound("payment settings");
+        *response->mutable_settings() = **settings;
+        return absl::OkStatus();
+      });
+}
+
+grpc::ServerUnaryReactor* PaymentsHandlers::SetMunicipalityPaymentSettings(
+    grpc::CallbackServerContext* ctx, const v1::SetMunicipalityPaymentSettingsRequest* request,
+    v1::SetMunicipalityPaymentSettingsResponse* response) {
+  return server::Serve(
+      rt_, ctx,
+      {.method = "SetMunicipalityPaymentSettings",
+       .action = auth::Action::kSetPayerSettings,
+       .kind = server::CallKind::kWrite,
+       .request_id = request->request_id()},
+      *request, response,
+      [request, response](server::CallContext& call, db::Connection& conn) -> absl::Status {
+        v1::MunicipalityPaymentSettings s = request->settings();
+        auto municipality = OwnMunicipality(call.principal(), s.municipality_id());
+        if (!municipality.ok()) return municipality.status();
+        if (auto st = ValidateSettings(s); !st.ok()) return st;
+        s.set_municipality_id(*municipality);
+        *s.mutable_update_time() = StampOf(call.now());
+        if (auto st = PayeeStore::PutSettings(conn, s, call.now()); !st.ok()) return st;
+        call.Audit("payer_settings", s.municipality_id());
+        *response->mutable_settings() = std::move(s);
+        return absl::OkStatus();
+      });
+}
+
+grpc::ServerUnaryReactor* PaymentsHandlers::GetPayee(grpc::CallbackServerContext* ctx,
+                                                     const v1::GetPayeeRequest* request,
+                                                     v1::GetPayeeResponse* response) {
+  return server::Serve(
+      rt_, ctx, {.method = "GetPayee", .action = auth::Action::kManagePayees}, *request, response,
+      [request, response](server::CallContext& call, db::Connection& conn) -> absl::Status {
+        Violations v;
+        validation::CheckText(v, "home_id", request->home_id(), 64, true);
+        if (auto st = v.ToStatus(); !st.ok()) return st;
+        auto municipality = OwnMunicipality(call.principal(), request->municipality_id());
+        if (!municipality.ok()) return municipality.status();
+        auto payee = PayeeStore::GetPayee(conn, *municipality, request->home_id());
+        if (!payee.ok()) return payee.status();
+        if (!*payee) return NotFound("payee");
+        call.Audit("payee", absl::StrCat(*municipality, "/", request->home_id()));
+        *response->mutable_payee() = **payee;
+        return absl::OkStatus();
+      });
+}
+
+grpc::ServerUnaryReactor* PaymentsHandlers::SetPayee(grpc::CallbackServerContext* ctx,
+                                                     const v1::SetPayeeRequest* request,
+                                                     v1::SetPayeeResponse* response) {
+  return server::Serve(
+      rt_, ctx,
+      {.method = "SetPayee",
+       .action = auth::Action::kManagePayees,
+       .kind = server::CallKind::kWrite,
+       .request_id = request->request_id()},
+      *request, response,
+      [request, response](server::CallContext& call, db::Connection& conn) -> absl::Status {
+        v1::Payee p = request->payee();
+        auto municipality = OwnMunicipality(call.principal(), p.municipality_id());
+        if (!municipality.ok()) return municipality.status();
+        if (auto st = ValidatePayee(p, Today(call.now())); !st.ok()) return st;
+        p.set_municipality_id(*municipality);
+        *p.mutable_update_time() = StampOf(call.now());
+        if (auto st = PayeeStore::PutPayee(conn, p, call.now()); !st.ok()) return st;
+        call.Audit("payee", absl::StrCat(p.municipality_id(), "/", p.home_id()));
+        *response->mutable_payee() = std::move(p);
         return absl::OkStatus();
       });
 }

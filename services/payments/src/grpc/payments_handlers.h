@@ -24,6 +24,18 @@ class PaymentsHandlers final : public v1::PaymentsService::CallbackService {
   grpc::ServerUnaryReactor* AddRateTable(grpc::CallbackServerContext* ctx,
                                          const v1::AddRateTableRequest* request,
                                          v1::AddRateTableResponse* response) override;
+  grpc::ServerUnaryReactor* GetMunicipalityPaymentSettings(
+      grpc::CallbackServerContext* ctx, const v1::GetMunicipalityPaymentSettingsRequest* request,
+      v1::GetMunicipalityPaymentSettingsResponse* response) override;
+  grpc::ServerUnaryReactor* SetMunicipalityPaymentSettings(
+      grpc::CallbackServerContext* ctx, const v1::SetMunicipalityPaymentSettingsRequest* request,
+      v1::SetMunicipalityPaymentSettingsResponse* response) override;
+  grpc::ServerUnaryReactor* GetPayee(grpc::CallbackServerContext* ctx,
+                                     const v1::GetPayeeRequest* request,
+                                     v1::GetPayeeResponse* response) override;
+  grpc::ServerUnaryReactor* SetPayee(grpc::CallbackServerContext* ctx,
+                                     const v1::SetPayeeRequest* request,
+                                     v1::SetPayeeResponse* response) override;
   grpc::ServerUnaryReactor* CreateAgreement(grpc::CallbackServerContext* ctx,
                                             const v1::CreateAgreementRequest* request,
                                             v1::CreateAgreementResponse* response) override;
