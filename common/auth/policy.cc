@@ -147,7 +147,7 @@ const std::vector<Rule>& Rules() {
        "CreatePaymentRun",
        {K::kMunicipality, K::kInternal},
        {"finance_officer", "service"}},
-      {Action::kReadPaymentRuns, "ReadPaymentRuns", {K::kMunicipality}, {"finance_officer"}},
+      {Action::kWorkPaymentRuns, "WorkPaymentRuns", {K::kMunicipality}, {"finance_officer"}},
       {Action::kReadPayerSettings,
        "ReadPayerSettings",
        {K::kMunicipality},

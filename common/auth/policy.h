@@ -49,7 +49,7 @@ enum class Action {
   kReadAgreements,
   kWriteAgreements,
   kCreatePaymentRun,  // also the suite's services (a scheduler)
-  kReadPaymentRuns,
+  kWorkPaymentRuns,   // read, recalculate and approve runs; the ledger
   kReadPayerSettings,
   kSetPayerSettings,
   kManagePayees,

@@ -363,6 +363,42 @@ TEST_F(PaymentsE2E, AMonthsRunPaysEveryAgreementProRataOnceEvenWhenAskedTwiceAtO
   ASSERT_TRUE(got.ok()) << got.status();
   EXPECT_EQ(got->settings().debtor_account().iban(), "SE4550000000058398257466");
 
+  // Approved: immutable from now on, and posted to the ledger in balance.
+  pv1::ApprovePaymentRunRequest approve;
+  approve.set_payment_run_id(paid.payment_run_id());
+  approve.set_etag(paid.etag());  // stale: approval is of what was read
+  EXPECT_EQ(Call(&Stub::ApprovePaymentRun, approve, finance).status().code(),
+            absl::StatusCode::kAborted);
+  approve.set_etag(with_payee->payment_run().etag());
+  auto approved = Call(&Stub::ApprovePaymentRun, approve, finance);
+  ASSERT_TRUE(approved.ok()) << approved.status();
+  EXPECT_EQ(approved->payment_run().state(), pv1::PAYMENT_RUN_STATE_APPROVED);
+  EXPECT_EQ(*DayOf(approved->payment_run().execution_date()), absl::CivilDay(2024, 3, 25));
+  recalc.set_etag(approved->payment_run().etag());
+  EXPECT_EQ(GetReason(Call(&Stub::RecalculatePaymentRun, recalc, finance).status()),
+            "INVALID_STATE");
+  approve.set_etag(approved->payment_run().etag());
+  approve.set_request_id(NewUuid());
+  EXPECT_EQ(GetReason(Call(&Stub::ApprovePaymentRun, approve, finance).status()), "INVALID_STATE");
+  pv1::ListLedgerEntriesRequest ledger;
+  ledger.set_municipality_id("2418");
+  auto books = Call(&Stub::ListLedgerEntries, ledger, finance);
+  ASSERT_TRUE(books.ok()) << books.status();
+  int64_t debit = 0, credit = 0, payable = 0;
+  for (const auto& e : books->entries()) {
+    (e.side() == pv1::LEDGER_SIDE_DEBIT ? debit : credit) += e.amount_ore();
+    if (e.account() == "PAYABLE_HOMES") payable += e.amount_ore();
+  }
+  EXPECT_GT(debit, 0);
+  EXPECT_EQ(debit, credit);
+  EXPECT_EQ(payable, approved->payment_run().transfer_total_ore());
+  // The ledger refuses changes, even from a superuser's session.
+  auto admin = db_.Admin();
+  ASSERT_NE(admin, nullptr);
+  EXPECT_FALSE(admin->Exec({"tamper", "UPDATE payments.ledger_entry SET amount_ore = 1"}).ok());
+  EXPECT_FALSE(admin->Exec({"erase", "DELETE FROM payments.ledger_entry"}).ok());
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM payments.ledger_entry"), books->entries_size());
+
   // A future month, another municipality's run, a year without a table.
   const absl::CivilMonth next = absl::CivilMonth(Today(absl::Now())) + 1;
   run.set_request_id(NewUuid());

@@ -9,6 +9,7 @@
 
 #include "common/util/dates.h"
 #include "services/payments/src/domain/agreement.h"
+#include "services/payments/src/domain/ledger.h"
 
 namespace fhv::payments {
 namespace {
@@ -101,6 +102,44 @@ TEST(Run, AHomeWithoutAPayeeIsAProblemAndANegativeNetIsCarriedForward) {
   ASSERT_EQ(run.problems_size(), 1);
   EXPECT_EQ(run.problems(0).code(), "PAYEE_MISSING");
   EXPECT_EQ(run.problems(0).agreement_id(), "a-1");
+}
+
+}  // namespace
+}  // namespace fhv::payments
+
+namespace fhv::payments {
+namespace {
+
+TEST(Ledger, AnApprovedRunPostsBalancedEntriesPerHome) {
+  const v1::RateTable table = Table();
+  RunBuilder b("run-3", absl::CivilMonth(2024, 3), table);
+  v1::AgreementTerms terms = Base();
+  terms.set_child_allowance_deduction_monthly_ore(125'000);
+  auto* extra = terms.add_extra_allowances();
+  extra->set_reason("Needs");
+  extra->set_monthly_amount_ore(33'333);
+  ASSERT_TRUE(b.Add(Agreement("a-1", "home-a", terms)).ok());
+  ASSERT_TRUE(b.Add(Agreement("a-2", "home-b", Base())).ok());
+  v1::PaymentRun run;
+  run.set_payment_run_id("run-3");
+  run.set_municipality_id("2418");
+  const auto payouts = b.Finish({{"home-a", {.has_account = true, .withholding_tax_bp = 3217}},
+                                 {"home-b", {.has_account = true, .withholding_tax_bp = 0}}},
+                                run);
+  const auto entries = ApprovalEntries(run, b.lines(), payouts, absl::CivilDay(2024, 3, 25));
+  EXPECT_TRUE(Balanced(entries));
+  int64_t payable = 0, tax = 0;
+  for (const auto& e : entries) {
+    if (e.account() == "PAYABLE_HOMES") payable += e.amount_ore();
+    if (e.account() == "TAX_WITHHELD") tax += e.amount_ore();
+    EXPECT_EQ(e.source_id(), "run-3");
+  }
+  EXPECT_EQ(payable, run.transfer_total_ore());
+  EXPECT_EQ(tax, run.tax_withheld_total_ore());
+  // Unbalanced lists are caught.
+  auto broken = entries;
+  broken[0].set_amount_ore(broken[0].amount_ore() + 1);
+  EXPECT_FALSE(Balanced(broken));
 }
 
 }  // namespace

@@ -160,4 +160,29 @@ inline const db::Statement kPayeeFacts{
     "SELECT home_id, has_account, withholding_tax_bp FROM payments.payee "
     "WHERE municipality_id = $1"};
 
+inline const db::Statement kRunLines{
+    "run_lines", "SELECT body FROM payments.payment_line WHERE run_id = $1::uuid ORDER BY seq"};
+
+inline const db::Statement kRunPayouts{
+    "run_payouts", "SELECT body FROM payments.payout WHERE run_id = $1::uuid ORDER BY home_id"};
+
+// One transaction's entries: parallel arrays of account, side, amount and counterparty.
+inline const db::Statement kInsertLedger{
+    "insert_ledger",
+    "INSERT INTO payments.ledger_entry (transaction_id, municipality_id, posting_date, account, "
+    "side, amount_ore, source_kind, source_id, counterparty_id, created_at) "
+    "SELECT $1::uuid, $2, $3::date, a, s, m, $4, $5, c, $6 "
+    "FROM unnest($7::text[], $8::text[], $9::bigint[], $10::text[]) AS e(a, s, m, c)"};
+
+// Entries of municipality $1 in posting order after id $3; filters NULL for all.
+inline const db::Statement kListLedger{
+    "list_ledger",
+    "SELECT id, transaction_id, municipality_id, posting_date, account, side, amount_ore, "
+    "source_kind, source_id, counterparty_id, created_at FROM payments.ledger_entry "
+    "WHERE municipality_id = $1 AND ($3::bigint IS NULL OR id > $3::bigint) "
+    "AND ($4::date IS NULL OR posting_date >= $4::date) "
+    "AND ($5::date IS NULL OR posting_date <= $5::date) AND ($6::text IS NULL OR account = $6) "
+    "AND ($7::uuid IS NULL OR transaction_id = $7::uuid) AND ($8::text IS NULL OR source_id = $8) "
+    "ORDER BY id LIMIT $2"};
+
 }  // namespace fhv::payments::sql

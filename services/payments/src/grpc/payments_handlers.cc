@@ -12,8 +12,10 @@
 #include "services/payments/src/domain/accounts.h"
 #include "services/payments/src/domain/agreement.h"
 #include "services/payments/src/domain/compensation.h"
+#include "services/payments/src/domain/ledger.h"
 #include "services/payments/src/domain/run.h"
 #include "services/payments/src/storage/agreement_store.h"
+#include "services/payments/src/storage/ledger_store.h"
 #include "services/payments/src/storage/payee_store.h"
 #include "services/payments/src/storage/rate_store.h"
 #include "services/payments/src/storage/run_store.h"
@@ -394,6 +396,31 @@ absl::Status Calculate(db::Connection& conn, v1::PaymentRun& run, const v1::Rate
   return RunStore::ReplaceLines(conn, run.payment_run_id(), builder.lines(), payouts);
 }
 
+// Locks a CALCULATED run of the caller's municipality, as last read (`etag`); a run that is
+// approved, paid or failed is immutable (INVALID_STATE).
+absl::StatusOr<v1::PaymentRun> LockCalculated(server::CallContext& call, db::Connection& conn,
+                                              const std::string& id, const std::string& etag) {
+  Violations v;
+  if (!IsUuid(id)) v.Add("payment_run_id", "must be a run id");
+  if (etag.empty()) v.Add("etag", "is required: the run's etag as last read");
+  if (auto st = v.ToStatus(); !st.ok()) return st;
+  auto run = RunStore::Lock(conn, id);
+  if (!run.ok()) return run.status();
+  if (!PaysFor(call.principal(), run->municipality_id())) {
+    return PermissionDenied("the run does not exist or is not the caller's");
+  }
+  if (run->etag() != etag) {
+    return Error(absl::StatusCode::kAborted, "ETAG_MISMATCH",
+                 "the run has changed since it was read; read it again");
+  }
+  if (run->state() != v1::PAYMENT_RUN_STATE_CALCULATED) {
+    return Error(absl::StatusCode::kFailedPrecondition, "INVALID_STATE",
+                 "only a calculated run is recalculated or approved; an approved run is immutable",
+                 {{"state", v1::PaymentRunState_Name(run->state())}});
+  }
+  return run;
+}
+
 }  // namespace
 
 grpc::ServerUnaryReactor* PaymentsHandlers::CreatePaymentRun(
@@ -469,7 +496,7 @@ grpc::ServerUnaryReactor* PaymentsHandlers::GetPaymentRun(grpc::CallbackServerCo
                                                           const v1::GetPaymentRunRequest* request,
                                                           v1::GetPaymentRunResponse* response) {
   return server::Serve(
-      rt_, ctx, {.method = "GetPaymentRun", .action = auth::Action::kReadPaymentRuns}, *request,
+      rt_, ctx, {.method = "GetPaymentRun", .action = auth::Action::kWorkPaymentRuns}, *request,
       response,
       [request, response](server::CallContext& call, db::Connection& conn) -> absl::Status {
         std::optional<v1::PaymentRun> run;
@@ -508,7 +535,7 @@ grpc::ServerUnaryReactor* PaymentsHandlers::ListPaymentRuns(
     grpc::CallbackServerContext* ctx, const v1::ListPaymentRunsRequest* request,
     v1::ListPaymentRunsResponse* response) {
   return server::Serve(
-      rt_, ctx, {.method = "ListPaymentRuns", .action = auth::Action::kReadPaymentRuns}, *request,
+      rt_, ctx, {.method = "ListPaymentRuns", .action = auth::Action::kWorkPaymentRuns}, *request,
       response,
       [request, response](server::CallContext& call, db::Connection& conn) -> absl::Status {
         auto page_size = PageSize(request->page_size());
@@ -576,29 +603,13 @@ grpc::ServerUnaryReactor* PaymentsHandlers::RecalculatePaymentRun(
   return server::Serve(
       rt_, ctx,
       {.method = "RecalculatePaymentRun",
-       .action = auth::Action::kReadPaymentRuns,
+       .action = auth::Action::kWorkPaymentRuns,
        .kind = server::CallKind::kWrite,
        .request_id = request->request_id()},
       *request, response,
       [request, response](server::CallContext& call, db::Connection& conn) -> absl::Status {
-        Violations v;
-        if (!IsUuid(request->payment_run_id())) v.Add("payment_run_id", "must be a run id");
-        if (request->etag().empty()) v.Add("etag", "is required: the run's etag as last read");
-        if (auto st = v.ToStatus(); !st.ok()) return st;
-        auto run = RunStore::Lock(conn, request->payment_run_id());
+        auto run = LockCalculated(call, conn, request->payment_run_id(), request->etag());
         if (!run.ok()) return run.status();
-        if (!PaysFor(call.principal(), run->municipality_id())) {
-          return PermissionDenied("the run does not exist or is not the caller's");
-        }
-        if (run->etag() != request->etag()) {
-          return Error(absl::StatusCode::kAborted, "ETAG_MISMATCH",
-                       "the run has changed since it was read; read it again");
-        }
-        if (run->state() != v1::PAYMENT_RUN_STATE_CALCULATED) {
-          return Error(absl::StatusCode::kFailedPrecondition, "INVALID_STATE",
-                       "only a calculated run is calculated again; an approved run is immutable",
-                       {{"state", v1::PaymentRunState_Name(run->state())}});
-        }
         auto table = RateStore::Get(conn, run->month().year());
         if (!table.ok()) return table.status();
         if (auto st = Calculate(conn, *run, *table); !st.ok()) return st;
@@ -616,7 +627,7 @@ grpc::ServerUnaryReactor* PaymentsHandlers::ListPaymentLines(
     grpc::CallbackServerContext* ctx, const v1::ListPaymentLinesRequest* request,
     v1::ListPaymentLinesResponse* response) {
   return server::Serve(
-      rt_, ctx, {.method = "ListPaymentLines", .action = auth::Action::kReadPaymentRuns}, *request,
+      rt_, ctx, {.method = "ListPaymentLines", .action = auth::Action::kWorkPaymentRuns}, *request,
       response,
       [request, response](server::CallContext& call, db::Connection& conn) -> absl::Status {
         auto page_size = PageSize(request->page_size(), 500, 5000);
@@ -763,6 +774,115 @@ grpc::ServerUnaryReactor* PaymentsHandlers::SetPayee(grpc::CallbackServerContext
         if (auto st = PayeeStore::PutPayee(conn, p, call.now()); !st.ok()) return st;
         call.Audit("payee", absl::StrCat(p.municipality_id(), "/", p.home_id()));
         *response->mutable_payee() = std::move(p);
+        return absl::OkStatus();
+      });
+}
+
+}  // namespace fhv::payments
+
+namespace fhv::payments {
+
+grpc::ServerUnaryReactor* PaymentsHandlers::ApprovePaymentRun(
+    grpc::CallbackServerContext* ctx, const v1::ApprovePaymentRunRequest* request,
+    v1::ApprovePaymentRunResponse* response) {
+  return server::Serve(
+      rt_, ctx,
+      {.method = "ApprovePaymentRun",
+       .action = auth::Action::kWorkPaymentRuns,
+       .kind = server::CallKind::kWrite,
+       .request_id = request->request_id()},
+      *request, response,
+      [request, response](server::CallContext& call, db::Connection& conn) -> absl::Status {
+        auto run = LockCalculated(call, conn, request->payment_run_id(), request->etag());
+        if (!run.ok()) return run.status();
+        if (run->problems_size() > 0) {
+          return FailedPrecondition(run->problems(0).code(),
+                                    "the run has problems that block approval; see its problems");
+        }
+        auto settings = PayeeStore::GetSettings(conn, run->municipality_id());
+        if (!settings.ok()) return settings.status();
+        if (!*settings) {
+          return FailedPrecondition("PAYER_SETTINGS_MISSING",
+                                    "the municipality's payment settings are not set");
+        }
+        auto lines = RunStore::LinesOf(conn, run->payment_run_id());
+        if (!lines.ok()) return lines.status();
+        auto payouts = RunStore::PayoutsOf(conn, run->payment_run_id());
+        if (!payouts.ok()) return payouts.status();
+        // The transfers are executed on the settings' day of the month after the run's month.
+        const absl::CivilMonth next =
+            absl::CivilMonth(run->month().year(), run->month().month()) + 1;
+        const absl::CivilDay execution(next.year(), next.month(),
+                                       (*settings)->execution_day_of_month());
+        *run->mutable_execution_date() = ToDate(execution);
+        const auto entries = ApprovalEntries(*run, *lines, *payouts, Today(call.now()));
+        if (auto st = LedgerStore::Append(conn, NewUuid(), entries, call.now()); !st.ok()) {
+          return st;
+        }
+        Enter(*run, v1::PAYMENT_RUN_STATE_APPROVED, call.principal().user, call.now());
+        *run->mutable_update_time() = StampOf(call.now());
+        if (auto st = RunStore::Update(conn, *run, call.now()); !st.ok()) return st;
+        call.Audit(kRun, run->payment_run_id());
+        *response->mutable_payment_run() = *std::move(run);
+        return absl::OkStatus();
+      });
+}
+
+grpc::ServerUnaryReactor* PaymentsHandlers::ListLedgerEntries(
+    grpc::CallbackServerContext* ctx, const v1::ListLedgerEntriesRequest* request,
+    v1::ListLedgerEntriesResponse* response) {
+  return server::Serve(
+      rt_, ctx, {.method = "ListLedgerEntries", .action = auth::Action::kWorkPaymentRuns}, *request,
+      response,
+      [request, response](server::CallContext& call, db::Connection& conn) -> absl::Status {
+        auto page_size = PageSize(request->page_size(), 500, 5000);
+        if (!page_size.ok()) return page_size.status();
+        Violations v;
+        if (request->municipality_id().empty()) v.Add("municipality_id", "is required");
+        LedgerFilter f;
+        if (request->has_from_date()) {
+          auto d = FromDate(request->from_date(), "from_date");
+          if (!d.ok()) v.Check("from_date", d.status());
+          if (d.ok()) f.from = *d;
+        }
+        if (request->has_to_date()) {
+          auto d = FromDate(request->to_date(), "to_date");
+          if (!d.ok()) v.Check("to_date", d.status());
+          if (d.ok()) f.to = *d;
+        }
+        if (!request->transaction_id().empty() && !IsUuid(request->transaction_id())) {
+          v.Add("transaction_id", "must be a transaction id");
+        }
+        validation::CheckText(v, "account", request->account(), 64, false);
+        validation::CheckText(v, "source_id", request->source_id(), 64, false);
+        v1::ListLedgerEntriesRequest filters = *request;
+        filters.clear_page_size();
+        filters.clear_page_token();
+        auto key = DecodePageToken(request->page_token(), filters.SerializeAsString(), 1);
+        std::optional<int64_t> after;
+        int64_t id = 0;
+        if (!key.ok() || (!key->empty() && !absl::SimpleAtoi((*key)[0], &id))) {
+          v.Add("page_token", "is not a token of this listing");
+        } else if (!key->empty()) {
+          after = id;
+        }
+        if (auto st = v.ToStatus(); !st.ok()) return st;
+        if (!PaysFor(call.principal(), request->municipality_id())) {
+          return PermissionDenied("a municipality lists only its own books");
+        }
+        f.account = request->account();
+        f.transaction_id = request->transaction_id();
+        f.source_id = request->source_id();
+        auto entries =
+            LedgerStore::List(conn, request->municipality_id(), f, *page_size + 1, after);
+        if (!entries.ok()) return entries.status();
+        const bool more = static_cast<int>(entries->size()) > *page_size;
+        if (more) entries->pop_back();
+        for (auto& e : *entries) *response->add_entries() = std::move(e);
+        if (more) {
+          response->set_next_page_token(EncodePageToken(
+              filters.SerializeAsString(), {response->entries().rbegin()->entry_id()}));
+        }
         return absl::OkStatus();
       });
 }

@@ -63,6 +63,12 @@ class PaymentsHandlers final : public v1::PaymentsService::CallbackService {
   grpc::ServerUnaryReactor* RecalculatePaymentRun(
       grpc::CallbackServerContext* ctx, const v1::RecalculatePaymentRunRequest* request,
       v1::RecalculatePaymentRunResponse* response) override;
+  grpc::ServerUnaryReactor* ApprovePaymentRun(grpc::CallbackServerContext* ctx,
+                                              const v1::ApprovePaymentRunRequest* request,
+                                              v1::ApprovePaymentRunResponse* response) override;
+  grpc::ServerUnaryReactor* ListLedgerEntries(grpc::CallbackServerContext* ctx,
+                                              const v1::ListLedgerEntriesRequest* request,
+                                              v1::ListLedgerEntriesResponse* response) override;
   grpc::ServerUnaryReactor* ListPaymentLines(grpc::CallbackServerContext* ctx,
                                              const v1::ListPaymentLinesRequest* request,
                                              v1::ListPaymentLinesResponse* response) override;

@@ -163,6 +163,34 @@ absl::Status RunStore::ReplaceLines(db::Connection& conn, const std::string& run
   return absl::OkStatus();
 }
 
+namespace {
+
+template <typename Message>
+absl::StatusOr<std::vector<Message>> AllOf(db::Connection& conn, const db::Statement& stmt,
+                                           const std::string& run_id) {
+  auto r = conn.Exec(stmt, {run_id});
+  if (!r.ok()) return r.status();
+  std::vector<Message> out(r->rows());
+  for (int i = 0; i < r->rows(); ++i) {
+    if (!out[i].ParseFromString(r->Bytes(i, 0))) {
+      return absl::InternalError("a stored payment record does not parse");
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<v1::PaymentLine>> RunStore::LinesOf(db::Connection& conn,
+                                                               const std::string& run_id) {
+  return AllOf<v1::PaymentLine>(conn, sql::kRunLines, run_id);
+}
+
+absl::StatusOr<std::vector<v1::Payout>> RunStore::PayoutsOf(db::Connection& conn,
+                                                            const std::string& run_id) {
+  return AllOf<v1::Payout>(conn, sql::kRunPayouts, run_id);
+}
+
 absl::StatusOr<std::vector<v1::PaymentLine>> RunStore::ListLines(
     db::Connection& conn, const std::string& municipality_id, const LineFilter& f, int limit,
     const std::optional<std::pair<std::string, int>>& after,

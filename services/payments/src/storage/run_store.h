@@ -51,6 +51,12 @@ class RunStore {
                                    const std::vector<v1::PaymentLine>& lines,
                                    const std::vector<v1::Payout>& payouts);
 
+  // Every line and payout of a run, in order.
+  static absl::StatusOr<std::vector<v1::PaymentLine>> LinesOf(db::Connection& conn,
+                                                              const std::string& run_id);
+  static absl::StatusOr<std::vector<v1::Payout>> PayoutsOf(db::Connection& conn,
+                                                           const std::string& run_id);
+
   // Lines of the municipality's runs by (run, line) after `after`.
   static absl::StatusOr<std::vector<v1::PaymentLine>> ListLines(
       db::Connection& conn, const std::string& municipality_id, const LineFilter& filter, int limit,

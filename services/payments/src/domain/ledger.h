@@ -1,0 +1,30 @@
+#pragma once
+
+// Pure rules of the double-entry ledger: the transaction an approved run posts. Its debits
+// equal its credits by construction (every line's amount is matched by the payee's payable
+// and the tax withheld); Balanced() checks any list of entries. No I/O.
+
+#include <string>
+#include <vector>
+
+#include "absl/time/civil_time.h"
+#include "fhv/payments/v1/payments_service.pb.h"
+
+namespace fhv::payments {
+
+// The expense account of a line kind, e.g. "FEE_EXPENSE".
+std::string ExpenseAccount(v1::PaymentLineKind kind);
+
+// The entries of an approved run: per home, its expenses by account (a negative sum, e.g. a
+// deduction larger than the allowance, is a credit), the tax withheld (credit TAX_WITHHELD)
+// and the net payable (credit PAYABLE_HOMES; a negative net is a debit). Entry and
+// transaction ids are the caller's to set.
+std::vector<v1::LedgerEntry> ApprovalEntries(const v1::PaymentRun& run,
+                                             const std::vector<v1::PaymentLine>& lines,
+                                             const std::vector<v1::Payout>& payouts,
+                                             absl::CivilDay posting_date);
+
+// True if the debits of `entries` equal their credits and every amount is positive.
+bool Balanced(const std::vector<v1::LedgerEntry>& entries);
+
+}  // namespace fhv::payments
