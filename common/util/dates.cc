@@ -2,6 +2,7 @@
 
 #include "common/util/status.h"
 #include "common/validation/identifiers.h"
+#include "google/protobuf/util/time_util.h"
 
 namespace fhv {
 
@@ -45,6 +46,14 @@ std::optional<absl::CivilDay> DayOf(const fhv::common::v1::Date& date) {
   auto day = validation::ParseDate(date.year(), date.month(), date.day());
   if (!day.ok()) return std::nullopt;
   return *day;
+}
+
+google::protobuf::Timestamp ToTimestamp(absl::Time t) {
+  return google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(t));
+}
+
+absl::Time FromTimestamp(const google::protobuf::Timestamp& t) {
+  return absl::FromUnixNanos(google::protobuf::util::TimeUtil::TimestampToNanoseconds(t));
 }
 
 }  // namespace fhv

@@ -46,6 +46,11 @@ absl::Status Unavailable(absl::string_view reason, absl::string_view message) {
   return Error(absl::StatusCode::kUnavailable, reason, message);
 }
 
+absl::Status StaleEtag(absl::string_view what) {
+  return Error(absl::StatusCode::kAborted, "ETAG_MISMATCH",
+               absl::StrCat("the ", what, " has changed since it was read; read it again"));
+}
+
 void Violations::Add(std::string field, std::string description) {
   violations_.push_back({std::move(field), std::move(description)});
 }

@@ -35,6 +35,8 @@ absl::Status FailedPrecondition(absl::string_view reason, absl::string_view mess
 absl::Status PermissionDenied(absl::string_view message);
 absl::Status Unauthenticated(absl::string_view message);
 absl::Status Unavailable(absl::string_view reason, absl::string_view message);
+// ABORTED, reason ETAG_MISMATCH: "the <what> has changed since it was read; read it again".
+absl::Status StaleEtag(absl::string_view what);
 
 // Collects field violations of one request. Thread-compatible.
 class Violations {

@@ -81,10 +81,7 @@ class InvestigationE2E : public ::testing::Test {
   absl::StatusOr<Response> Call(grpc::Status (IStub::*method)(grpc::ClientContext*, const Request&,
                                                               Response*),
                                 const Request& request, const std::string& token) {
-    Response response;
-    auto st = FromGrpcStatus(((*stub_).*method)(Ctx(token).get(), request, &response));
-    if (!st.ok()) return st;
-    return response;
+    return CallRpc(*stub_, method, request, token);
   }
 
   iv1::Investigation Open() {

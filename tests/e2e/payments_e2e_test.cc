@@ -38,10 +38,7 @@ class PaymentsE2E : public ::testing::Test {
   absl::StatusOr<Response> Call(grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
                                                              Response*),
                                 const Request& request, const std::string& token) {
-    Response response;
-    auto st = FromGrpcStatus(((*stub_).*method)(Ctx(token).get(), request, &response));
-    if (!st.ok()) return st;
-    return response;
+    return CallRpc(*stub_, method, request, token);
   }
 
   TestDatabase db_{{"payments"}};

@@ -107,10 +107,7 @@ class PlacementE2E : public ::testing::Test {
   absl::StatusOr<Response> Call(grpc::Status (PStub::*method)(grpc::ClientContext*, const Request&,
                                                               Response*),
                                 const Request& request, const std::string& token) {
-    Response response;
-    auto st = FromGrpcStatus(((*stub_).*method)(Ctx(token).get(), request, &response));
-    if (!st.ok()) return st;
-    return response;
+    return CallRpc(*stub_, method, request, token);
   }
 
   // A home entered in the registry by its owner's admin.

@@ -62,10 +62,7 @@ class RecruitmentFixture : public ::testing::Test {
   absl::StatusOr<Response> Call(grpc::Status (v1::RecruitmentService::Stub::*method)(
                                     grpc::ClientContext*, const Request&, Response*),
                                 const Request& request, const std::string& token) {
-    Response response;
-    auto st = FromGrpcStatus(((*stub_).*method)(Ctx(token).get(), request, &response));
-    if (!st.ok()) return st;
-    return response;
+    return CallRpc(*stub_, method, request, token);
   }
 
   int64_t Count(const std::string& sql) { return db_.Count(sql); }

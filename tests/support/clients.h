@@ -9,6 +9,8 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "common/util/status.h"
 #include "fhv/recruitment/v1/recruitment_service.grpc.pb.h"
 
 namespace fhv::testing {
@@ -16,6 +18,18 @@ namespace fhv::testing {
 // A client context with `authorization: Bearer <token>` (none if token is empty)
 // and a 10 s deadline.
 std::unique_ptr<grpc::ClientContext> Ctx(const std::string& token);
+
+// Calls one RPC of `stub` with `token`, e.g. CallRpc(*stub, &Stub::GetHome, request, token).
+template <typename Stub, typename Request, typename Response>
+absl::StatusOr<Response> CallRpc(Stub& stub,
+                                 grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                                              Response*),
+                                 const Request& request, const std::string& token) {
+  Response response;
+  auto st = FromGrpcStatus((stub.*method)(Ctx(token).get(), request, &response));
+  if (!st.ok()) return st;
+  return response;
+}
 
 std::unique_ptr<fhv::recruitment::v1::RecruitmentService::Stub> RecruitmentStub(
     const std::string& address);

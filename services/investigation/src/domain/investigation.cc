@@ -11,21 +11,15 @@
 #include "common/validation/identifiers.h"
 #include "common/validation/request.h"
 #include "google/protobuf/util/field_mask_util.h"
-#include "google/protobuf/util/time_util.h"
 
 namespace fhv::investigation {
 namespace {
 
 using fhv::common::v1::Date;
-using google::protobuf::util::TimeUtil;
 
 constexpr v1::RegisterKind kRegisters[] = {
     v1::REGISTER_KIND_POLICE, v1::REGISTER_KIND_SOCIAL_SERVICES, v1::REGISTER_KIND_KRONOFOGDEN,
     v1::REGISTER_KIND_FORSAKRINGSKASSAN};
-
-google::protobuf::Timestamp Stamp(absl::Time t) {
-  return TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(t));
-}
 
 std::string StateName(v1::InvestigationState s) { return v1::InvestigationState_Name(s); }
 
@@ -55,13 +49,13 @@ void Enter(v1::Investigation& inv, v1::InvestigationState state, const Actor& ac
   inv.set_state(state);
   auto* t = inv.add_transitions();
   t->set_state(state);
-  *t->mutable_time() = Stamp(actor.now);
+  *t->mutable_time() = ToTimestamp(actor.now);
   t->set_actor_user_id(actor.user);
   t->set_reason(reason);
 }
 
 void Touch(v1::Investigation& inv, const Actor& actor) {
-  *inv.mutable_update_time() = Stamp(actor.now);
+  *inv.mutable_update_time() = ToTimestamp(actor.now);
 }
 
 // A past or present date; adds a violation otherwise.
@@ -246,7 +240,7 @@ absl::StatusOr<v1::Investigation> OpenInitial(const OpenSpec& spec,
       *m->mutable_birth_date() = ToDate(id->birth_date);
     }
     *m->mutable_contact_details() = adult.contact();
-    *m->mutable_add_time() = Stamp(actor.now);
+    *m->mutable_add_time() = ToTimestamp(actor.now);
     auto* home_adult = inv.mutable_home_profile()->add_adults();
     *home_adult->mutable_name() = adult.name();
     *home_adult->mutable_contact_details() = adult.contact();
@@ -257,7 +251,7 @@ absl::StatusOr<v1::Investigation> OpenInitial(const OpenSpec& spec,
           ? spec.organisation.id()
           : "");
   *inv.mutable_opened_date() = ToDate(actor.today);
-  *inv.mutable_create_time() = Stamp(actor.now);
+  *inv.mutable_create_time() = ToTimestamp(actor.now);
   Touch(inv, actor);
   Enter(inv, v1::INVESTIGATION_STATE_OPEN, actor);
   return inv;
@@ -308,7 +302,7 @@ absl::StatusOr<v1::Investigation> OpenFollowUp(const FollowUpSpec& spec,
     if (t.has_completed_date()) *inv.add_trainings() = t;
   }
   *inv.mutable_opened_date() = ToDate(actor.today);
-  *inv.mutable_create_time() = Stamp(actor.now);
+  *inv.mutable_create_time() = ToTimestamp(actor.now);
   Touch(inv, actor);
   Enter(inv, v1::INVESTIGATION_STATE_OPEN, actor);
   return inv;
@@ -388,7 +382,7 @@ absl::Status AddMember(v1::Investigation& inv, v1::HouseholdMember member,
     }
   }
   member.set_member_id(member_id);
-  *member.mutable_add_time() = Stamp(actor.now);
+  *member.mutable_add_time() = ToTimestamp(actor.now);
   member.clear_remove_time();
   *inv.add_household() = std::move(member);
   Touch(inv, actor);
@@ -421,7 +415,7 @@ absl::Status RemoveMember(v1::Investigation& inv, const std::string& member_id,
     return Error(absl::StatusCode::kFailedPrecondition, "LAST_APPLICANT_ADULT",
                  "at least one applicant adult must remain in the household");
   }
-  *target->mutable_remove_time() = Stamp(actor.now);
+  *target->mutable_remove_time() = ToTimestamp(actor.now);
   Touch(inv, actor);
   return absl::OkStatus();
 }
@@ -500,7 +494,7 @@ absl::Status RecordHomeVisit(v1::Investigation& inv, v1::HomeVisit visit, const 
   if (auto st = v.ToStatus(); !st.ok()) return st;
   visit.set_home_visit_id(id);
   visit.set_recorded_by_user_id(actor.user);
-  *visit.mutable_record_time() = Stamp(actor.now);
+  *visit.mutable_record_time() = ToTimestamp(actor.now);
   *inv.add_home_visits() = std::move(visit);
   Touch(inv, actor);
   return absl::OkStatus();
@@ -555,7 +549,7 @@ absl::Status RecordInterview(v1::Investigation& inv, v1::Interview interview, co
   }
   interview.set_interview_id(id);
   interview.set_recorded_by_user_id(actor.user);
-  *interview.mutable_record_time() = Stamp(actor.now);
+  *interview.mutable_record_time() = ToTimestamp(actor.now);
   *inv.add_interviews() = std::move(interview);
   Touch(inv, actor);
   return absl::OkStatus();
@@ -578,7 +572,7 @@ absl::Status RecordReference(v1::Investigation& inv, v1::Reference reference, co
   if (auto st = v.ToStatus(); !st.ok()) return st;
   reference.set_reference_id(id);
   reference.set_recorded_by_user_id(actor.user);
-  *reference.mutable_record_time() = Stamp(actor.now);
+  *reference.mutable_record_time() = ToTimestamp(actor.now);
   *inv.add_references() = std::move(reference);
   Touch(inv, actor);
   return absl::OkStatus();
@@ -613,7 +607,7 @@ absl::Status RecordTraining(v1::Investigation& inv, v1::Training training, const
   }
   training.set_training_id(id);
   training.set_recorded_by_user_id(actor.user);
-  *training.mutable_update_time() = Stamp(actor.now);
+  *training.mutable_update_time() = ToTimestamp(actor.now);
   *inv.add_trainings() = std::move(training);
   Touch(inv, actor);
   return absl::OkStatus();
@@ -641,7 +635,7 @@ absl::Status UpdateTrainingProgress(v1::Investigation& inv, const std::string& t
   training->set_sessions_attended(sessions_attended);
   if (completing) *training->mutable_completed_date() = completed_date;
   training->set_recorded_by_user_id(actor.user);
-  *training->mutable_update_time() = Stamp(actor.now);
+  *training->mutable_update_time() = ToTimestamp(actor.now);
   Touch(inv, actor);
   return absl::OkStatus();
 }
@@ -851,7 +845,7 @@ absl::Status MarkReadyForDecision(v1::Investigation& inv, v1::Recommendation rec
                  {{"missing_steps", MissingStepsList(missing)}, {"state", StateName(inv.state())}});
   }
   recommendation.set_recommended_by_user_id(actor.user);
-  *recommendation.mutable_recommend_time() = Stamp(actor.now);
+  *recommendation.mutable_recommend_time() = ToTimestamp(actor.now);
   *inv.mutable_recommendation() = std::move(recommendation);
   Enter(inv, v1::INVESTIGATION_STATE_READY_FOR_DECISION, actor);
   Touch(inv, actor);
@@ -912,7 +906,7 @@ absl::Status Approve(v1::Investigation& inv, const v1::ApprovalScope& scope,
   d->set_decided_by_user_id(actor.user);
   d->set_reason(reason);
   *d->mutable_next_follow_up_due_date() = ToDate(*next);
-  *d->mutable_record_time() = Stamp(actor.now);
+  *d->mutable_record_time() = ToTimestamp(actor.now);
   if (inv.home_id().empty()) inv.set_home_id(new_home_id);
   Enter(inv, v1::INVESTIGATION_STATE_APPROVED, actor);
   Touch(inv, actor);
@@ -934,7 +928,7 @@ absl::Status Reject(v1::Investigation& inv, const Date& decision_date, const std
   *d->mutable_decision_date() = decision_date;
   d->set_decided_by_user_id(actor.user);
   d->set_reason(reason);
-  *d->mutable_record_time() = Stamp(actor.now);
+  *d->mutable_record_time() = ToTimestamp(actor.now);
   Enter(inv, v1::INVESTIGATION_STATE_REJECTED, actor);
   Touch(inv, actor);
   return absl::OkStatus();

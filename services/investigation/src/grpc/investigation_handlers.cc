@@ -116,8 +116,7 @@ grpc::ServerUnaryReactor* ServeVerb(server::Runtime& rt, grpc::CallbackServerCon
         auto inv = InvestigationStore::Lock(conn, id, OrgScope(call.principal()));
         if (!inv.ok()) return inv.status();
         if (!etag.empty() && etag != inv->etag()) {
-          return Error(absl::StatusCode::kAborted, "ETAG_MISMATCH",
-                       "the investigation has changed since it was read; read it again");
+          return StaleEtag("investigation");
         }
         const Actor actor = ActorOf(call);
         if (auto st = apply(call, conn, *inv, actor); !st.ok()) return st;

@@ -7,7 +7,6 @@
 #include "common/util/dates.h"
 #include "common/util/status.h"
 #include "common/validation/request.h"
-#include "google/protobuf/util/time_util.h"
 
 namespace fhv::payments {
 namespace {
@@ -17,10 +16,6 @@ namespace pl = ::fhv::placement::v1;
 constexpr int64_t kMaxMonthlyFee = 20'000'000;
 constexpr int64_t kMaxMonthlyAllowance = 5'000'000;
 constexpr int64_t kMaxDailyRate = 2'000'000;
-
-google::protobuf::Timestamp Stamp(absl::Time t) {
-  return google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(t));
-}
 
 bool InForce(const v1::AgreementVersion& v) { return v.superseded_by_version() == 0; }
 
@@ -54,9 +49,9 @@ v1::Agreement FromPlacement(const pl::PlacementStartedEvent& e, const std::strin
     v.mutable_terms()->set_fee_level_code("BASE");
   }
   v.set_created_by_user_id("service:placement");
-  *v.mutable_create_time() = Stamp(now);
-  *a.mutable_create_time() = Stamp(now);
-  *a.mutable_update_time() = Stamp(now);
+  *v.mutable_create_time() = ToTimestamp(now);
+  *a.mutable_create_time() = ToTimestamp(now);
+  *a.mutable_update_time() = ToTimestamp(now);
   Derive(a);
   return a;
 }
@@ -146,9 +141,9 @@ absl::StatusOr<v1::Agreement> NewManual(const v1::Agreement& in, const v1::Agree
   *ver.mutable_valid_from() = in.valid_from();
   *ver.mutable_terms() = terms;
   ver.set_created_by_user_id(user);
-  *ver.mutable_create_time() = Stamp(now);
-  *a.mutable_create_time() = Stamp(now);
-  *a.mutable_update_time() = Stamp(now);
+  *ver.mutable_create_time() = ToTimestamp(now);
+  *a.mutable_create_time() = ToTimestamp(now);
+  *a.mutable_update_time() = ToTimestamp(now);
   Derive(a);
   return a;
 }
@@ -185,8 +180,8 @@ absl::Status Amend(v1::Agreement& a, absl::CivilDay valid_from, const v1::Agreem
   *ver.mutable_terms() = terms;
   ver.set_change_reason(reason);
   ver.set_created_by_user_id(user);
-  *ver.mutable_create_time() = Stamp(now);
-  *a.mutable_update_time() = Stamp(now);
+  *ver.mutable_create_time() = ToTimestamp(now);
+  *a.mutable_update_time() = ToTimestamp(now);
   Derive(a);
   return absl::OkStatus();
 }
@@ -208,7 +203,7 @@ absl::Status End(v1::Agreement& a, absl::CivilDay end_date, bool by_placement, a
   }
   *a.mutable_valid_to() = ToDate(end_date);
   a.set_state(v1::AGREEMENT_STATE_ENDED);
-  *a.mutable_update_time() = Stamp(now);
+  *a.mutable_update_time() = ToTimestamp(now);
   Derive(a);
   return absl::OkStatus();
 }

@@ -1,5 +1,8 @@
 #include "services/payments/src/grpc/payments_handlers.h"
 
+#include <map>
+#include <optional>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/util/dates.h"
@@ -8,7 +11,6 @@
 #include "common/util/status.h"
 #include "common/validation/request.h"
 #include "fhv/placement/v1/events.pb.h"
-#include "google/protobuf/util/time_util.h"
 #include "services/payments/src/domain/accounts.h"
 #include "services/payments/src/domain/agreement.h"
 #include "services/payments/src/domain/compensation.h"
@@ -115,11 +117,19 @@ constexpr char kAgreement[] = "agreement";
 // Marks each version whose terms pay an allowance above the tax-free maximum of the table of
 // its first day's year (when that table exists).
 absl::Status FlagOverMax(db::Connection& conn, v1::Agreement& a) {
+  std::map<int, std::optional<v1::RateTable>> tables;  // by year; each read once
   for (auto& v : *a.mutable_versions()) {
-    auto table = RateStore::Get(conn, static_cast<int>(DayOf(v.valid_from())->year()));
-    if (table.status().code() == absl::StatusCode::kNotFound) continue;
-    if (!table.ok()) return table.status();
-    v.set_expense_allowance_over_max(AllowanceOverMax(v.terms(), *table));
+    const int year = static_cast<int>(DayOf(v.valid_from())->year());
+    if (!tables.contains(year)) {
+      auto table = RateStore::Get(conn, year);
+      if (!table.ok() && table.status().code() != absl::StatusCode::kNotFound) {
+        return table.status();
+      }
+      tables[year] = table.ok() ? std::optional(*std::move(table)) : std::nullopt;
+    }
+    if (const auto& table = tables[year]) {
+      v.set_expense_allowance_over_max(AllowanceOverMax(v.terms(), *table));
+    }
   }
   return absl::OkStatus();
 }
@@ -137,8 +147,7 @@ absl::StatusOr<v1::Agreement> LockForChange(server::CallContext& call, db::Conne
     return PermissionDenied("the agreement does not exist or is not the caller's");
   }
   if (a->etag() != etag) {
-    return Error(absl::StatusCode::kAborted, "ETAG_MISMATCH",
-                 "the agreement has changed since it was read; read it again");
+    return StaleEtag("agreement");
   }
   return a;
 }
@@ -351,10 +360,6 @@ namespace {
 
 constexpr char kRun[] = "payment_run";
 
-google::protobuf::Timestamp StampOf(absl::Time t) {
-  return google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(t));
-}
-
 // A month of a request: INVALID_ARGUMENT naming `field` unless it is a calendar month.
 absl::StatusOr<absl::CivilMonth> MonthOf(const v1::YearMonth& m, const std::string& field) {
   if (m.year() < 2000 || m.year() > 9999 || m.month() < 1 || m.month() > 12) {
@@ -376,7 +381,7 @@ void Enter(v1::PaymentRun& run, v1::PaymentRunState state, const std::string& us
   run.set_state(state);
   auto* t = run.add_transitions();
   t->set_state(state);
-  *t->mutable_time() = StampOf(now);
+  *t->mutable_time() = ToTimestamp(now);
   t->set_actor_user_id(user);
   t->set_reason(reason);
 }
@@ -410,8 +415,7 @@ absl::StatusOr<v1::PaymentRun> LockCalculated(server::CallContext& call, db::Con
     return PermissionDenied("the run does not exist or is not the caller's");
   }
   if (run->etag() != etag) {
-    return Error(absl::StatusCode::kAborted, "ETAG_MISMATCH",
-                 "the run has changed since it was read; read it again");
+    return StaleEtag("run");
   }
   if (run->state() != v1::PAYMENT_RUN_STATE_CALCULATED) {
     return Error(absl::StatusCode::kFailedPrecondition, "INVALID_STATE",
@@ -468,8 +472,8 @@ grpc::ServerUnaryReactor* PaymentsHandlers::CreatePaymentRun(
         run.set_municipality_id(request->municipality_id());
         *run.mutable_month() = request->month();
         Enter(run, v1::PAYMENT_RUN_STATE_DRAFT, p.user, call.now());
-        *run.mutable_create_time() = StampOf(call.now());
-        *run.mutable_update_time() = StampOf(call.now());
+        *run.mutable_create_time() = ToTimestamp(call.now());
+        *run.mutable_update_time() = ToTimestamp(call.now());
         auto created = RunStore::Insert(conn, run, call.now());
         if (!created.ok()) return created.status();
         if (!*created) {
@@ -615,7 +619,7 @@ grpc::ServerUnaryReactor* PaymentsHandlers::RecalculatePaymentRun(
         if (auto st = Calculate(conn, *run, *table); !st.ok()) return st;
         Enter(*run, v1::PAYMENT_RUN_STATE_CALCULATED, call.principal().user, call.now(),
               "recalculated");
-        *run->mutable_update_time() = StampOf(call.now());
+        *run->mutable_update_time() = ToTimestamp(call.now());
         if (auto st = RunStore::Update(conn, *run, call.now()); !st.ok()) return st;
         call.Audit(kRun, run->payment_run_id());
         *response->mutable_payment_run() = *std::move(run);
@@ -726,7 +730,7 @@ grpc::ServerUnaryReactor* PaymentsHandlers::SetMunicipalityPaymentSettings(
         if (!municipality.ok()) return municipality.status();
         if (auto st = ValidateSettings(s); !st.ok()) return st;
         s.set_municipality_id(*municipality);
-        *s.mutable_update_time() = StampOf(call.now());
+        *s.mutable_update_time() = ToTimestamp(call.now());
         if (auto st = PayeeStore::PutSettings(conn, s, call.now()); !st.ok()) return st;
         call.Audit("payer_settings", s.municipality_id());
         *response->mutable_settings() = std::move(s);
@@ -770,7 +774,7 @@ grpc::ServerUnaryReactor* PaymentsHandlers::SetPayee(grpc::CallbackServerContext
         if (!municipality.ok()) return municipality.status();
         if (auto st = ValidatePayee(p, Today(call.now())); !st.ok()) return st;
         p.set_municipality_id(*municipality);
-        *p.mutable_update_time() = StampOf(call.now());
+        *p.mutable_update_time() = ToTimestamp(call.now());
         if (auto st = PayeeStore::PutPayee(conn, p, call.now()); !st.ok()) return st;
         call.Audit("payee", absl::StrCat(p.municipality_id(), "/", p.home_id()));
         *response->mutable_payee() = std::move(p);
@@ -820,7 +824,7 @@ grpc::ServerUnaryReactor* PaymentsHandlers::ApprovePaymentRun(
           return st;
         }
         Enter(*run, v1::PAYMENT_RUN_STATE_APPROVED, call.principal().user, call.now());
-        *run->mutable_update_time() = StampOf(call.now());
+        *run->mutable_update_time() = ToTimestamp(call.now());
         if (auto st = RunStore::Update(conn, *run, call.now()); !st.ok()) return st;
         call.Audit(kRun, run->payment_run_id());
         *response->mutable_payment_run() = *std::move(run);

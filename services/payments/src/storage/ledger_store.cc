@@ -1,7 +1,6 @@
 #include "services/payments/src/storage/ledger_store.h"
 
 #include "common/util/dates.h"
-#include "google/protobuf/util/time_util.h"
 #include "services/payments/sql/statements.h"
 #include "services/payments/src/domain/ledger.h"
 
@@ -58,8 +57,7 @@ absl::StatusOr<std::vector<v1::LedgerEntry>> LedgerStore::List(db::Connection& c
     if (v1::LedgerSourceKind_Parse(std::string(r->Text(i, 7)), &kind)) e.set_source_kind(kind);
     e.set_source_id(std::string(r->Text(i, 8)));
     e.set_counterparty_id(std::string(r->Text(i, 9)));
-    *e.mutable_create_time() =
-        google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(r->Time(i, 10)));
+    *e.mutable_create_time() = ToTimestamp(r->Time(i, 10));
   }
   return out;
 }

@@ -33,12 +33,6 @@ absl::StatusOr<db::Param> VersionOf(const std::string& etag) {
   return db::Param(version);
 }
 
-absl::Status Stale() {
-  return Error(absl::StatusCode::kAborted, "ETAG_MISMATCH",
-               "the record has changed since it was read (or was created meanwhile); read it "
-               "again");
-}
-
 template <typename Message>
 std::string Body(Message m) {
   m.clear_etag();
@@ -59,7 +53,7 @@ absl::Status PayeeStore::PutSettings(db::Connection& conn, v1::MunicipalityPayme
   auto r =
       conn.Exec(sql::kPutSettings, {s.municipality_id(), db::Param::Bytes(Body(s)), *version, now});
   if (!r.ok()) return r.status();
-  if (r->rows() == 0) return Stale();
+  if (r->rows() == 0) return StaleEtag("payment settings");
   s.set_etag(std::string(r->Text(0, 0)));
   return absl::OkStatus();
 }
@@ -77,7 +71,7 @@ absl::Status PayeeStore::PutPayee(db::Connection& conn, v1::Payee& p, absl::Time
       conn.Exec(sql::kPutPayee, {p.municipality_id(), p.home_id(), p.has_account(),
                                  p.withholding_tax_bp(), db::Param::Bytes(Body(p)), now, *version});
   if (!r.ok()) return r.status();
-  if (r->rows() == 0) return Stale();
+  if (r->rows() == 0) return StaleEtag("payee");
   p.set_etag(std::string(r->Text(0, 0)));
   return absl::OkStatus();
 }

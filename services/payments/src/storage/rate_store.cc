@@ -1,9 +1,9 @@
 #include "services/payments/src/storage/rate_store.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/util/dates.h"
 #include "common/util/status.h"
 #include "google/protobuf/util/json_util.h"
-#include "google/protobuf/util/time_util.h"
 #include "services/payments/sql/statements.h"
 
 namespace fhv::payments {
@@ -16,8 +16,7 @@ absl::StatusOr<v1::RateTable> Parse(const db::Result& r, int row) {
   if (!st.ok()) return absl::InternalError("a stored rate table does not parse");
   t.set_version(static_cast<int>(r.Int64(row, 1)));
   t.set_created_by_user_id(std::string(r.Text(row, 2)));
-  *t.mutable_create_time() =
-      google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(r.Time(row, 3)));
+  *t.mutable_create_time() = ToTimestamp(r.Time(row, 3));
   return t;
 }
 
@@ -77,8 +76,7 @@ absl::Status RateStore::Add(db::Connection& conn, v1::RateTable& table, const st
   if (!r.ok()) return r.status();
   table.set_version(static_cast<int>(r->Int64(0, 0)));
   table.set_created_by_user_id(user);
-  *table.mutable_create_time() =
-      google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(now));
+  *table.mutable_create_time() = ToTimestamp(now);
   return absl::OkStatus();
 }
 

@@ -11,7 +11,6 @@
 #include "common/validation/identifiers.h"
 #include "common/validation/request.h"
 #include "google/protobuf/util/field_mask_util.h"
-#include "google/protobuf/util/time_util.h"
 
 namespace fhv::placement {
 namespace {
@@ -22,10 +21,6 @@ using S = v1::PlacementRequestState;
 
 constexpr int64_t kMaxDailyRateOre = 2'000'000;
 constexpr int64_t kMaxMonthlyFeeOre = 20'000'000;
-
-google::protobuf::Timestamp Stamp(absl::Time t) {
-  return google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(t));
-}
 
 bool IsMunicipality(const auth::Principal& p) { return p.org_kind == auth::OrgKind::kMunicipality; }
 bool IsOwner(const auth::Principal& p, const v1::PlacementRequest& r) {
@@ -69,7 +64,7 @@ void Enter(v1::PlacementRequest& r, S state, const Actor& a, const std::string& 
   r.set_state(state);
   auto* t = r.add_transitions();
   t->set_state(state);
-  *t->mutable_time() = Stamp(a.now);
+  *t->mutable_time() = ToTimestamp(a.now);
   t->set_actor_user_id(a.caller.user);
   t->set_reason(reason);
 }
@@ -270,8 +265,8 @@ absl::StatusOr<v1::PlacementRequest> NewRequest(const v1::CreatePlacementRequest
   r.set_form(in.form());
   *r.mutable_wanted_start_date() = in.wanted_start_date();
   r.set_case_worker_user_id(p.user);
-  *r.mutable_create_time() = Stamp(actor.now);
-  *r.mutable_update_time() = Stamp(actor.now);
+  *r.mutable_create_time() = ToTimestamp(actor.now);
+  *r.mutable_update_time() = ToTimestamp(actor.now);
   Enter(r, v1::PLACEMENT_REQUEST_STATE_SUBMITTED, actor);
   return r;
 }
@@ -351,7 +346,7 @@ absl::Status Accept(v1::PlacementRequest& r, const v1::AcceptPlacementRequestReq
     s->set_source(in.statements(i).source());
     s->set_text(in.statements(i).text());
     s->set_added_by_user_id(actor.caller.user);
-    *s->mutable_add_time() = Stamp(actor.now);
+    *s->mutable_add_time() = ToTimestamp(actor.now);
   }
   Enter(r, S::PLACEMENT_REQUEST_STATE_INTAKE, actor);
   return absl::OkStatus();
@@ -372,7 +367,7 @@ absl::Status Decline(v1::PlacementRequest& r, const v1::DeclinePlacementRequestR
   d->set_reason(in.reason());
   d->set_note(in.note());
   d->set_declined_by_user_id(actor.caller.user);
-  *d->mutable_decline_time() = Stamp(actor.now);
+  *d->mutable_decline_time() = ToTimestamp(actor.now);
   Enter(r, S::PLACEMENT_REQUEST_STATE_DECLINED, actor, v1::DeclineReason_Name(in.reason()));
   return absl::OkStatus();
 }
@@ -415,7 +410,7 @@ absl::Status AddStatement(v1::PlacementRequest& r, const v1::IntakeStatement& st
   s->set_source(statement.source());
   s->set_text(statement.text());
   s->set_added_by_user_id(actor.caller.user);
-  *s->mutable_add_time() = Stamp(actor.now);
+  *s->mutable_add_time() = ToTimestamp(actor.now);
   return absl::OkStatus();
 }
 
@@ -521,13 +516,13 @@ absl::Status Propose(v1::PlacementRequest& r, const std::vector<HomeCheck>& home
       out->set_points(c.points());
       out->set_detail(c.detail());
     }
-    *m->mutable_evaluate_time() = Stamp(actor.now);
+    *m->mutable_evaluate_time() = ToTimestamp(actor.now);
     p->set_motivation(homes[i].proposed.motivation());
     p->set_agency_daily_rate_ore(homes[i].proposed.agency_daily_rate_ore());
     p->set_status(v1::PROPOSAL_STATUS_OPEN);
     p->set_round(round);
     p->set_proposed_by_user_id(actor.caller.user);
-    *p->mutable_propose_time() = Stamp(actor.now);
+    *p->mutable_propose_time() = ToTimestamp(actor.now);
   }
   Enter(r, S::PLACEMENT_REQUEST_STATE_PROPOSED, actor);
   return absl::OkStatus();
@@ -559,8 +554,7 @@ absl::Status ScheduleVisit(v1::PlacementRequest& r, const v1::Visit& visit,
   Violations v;
   if (!visit.has_scheduled_time()) {
     v.Add("visit.scheduled_time", "is required");
-  } else if (google::protobuf::util::TimeUtil::TimestampToNanoseconds(visit.scheduled_time()) <
-             absl::ToUnixNanos(actor.now)) {
+  } else if (FromTimestamp(visit.scheduled_time()) < actor.now) {
     v.Add("visit.scheduled_time", "is in the past");
   }
   validation::CheckText(v, "visit.location", visit.location(), 500, false);
@@ -592,7 +586,7 @@ absl::Status ScheduleVisit(v1::PlacementRequest& r, const v1::Visit& visit,
   out->set_status(v1::VISIT_STATUS_SCHEDULED);
   out->clear_outcome_note();
   out->set_scheduled_by_user_id(actor.caller.user);
-  *out->mutable_create_time() = Stamp(actor.now);
+  *out->mutable_create_time() = ToTimestamp(actor.now);
   return absl::OkStatus();
 }
 
@@ -612,9 +606,7 @@ absl::Status RecordVisitOutcome(v1::PlacementRequest& r, const v1::RecordVisitOu
     if (visit.status() != v1::VISIT_STATUS_SCHEDULED) {
       return FailedPrecondition("VISIT_CLOSED", "the visit was already held or cancelled");
     }
-    if (in.status() == v1::VISIT_STATUS_HELD &&
-        google::protobuf::util::TimeUtil::TimestampToNanoseconds(visit.scheduled_time()) >
-            absl::ToUnixNanos(actor.now)) {
+    if (in.status() == v1::VISIT_STATUS_HELD && FromTimestamp(visit.scheduled_time()) > actor.now) {
       Violations early;
       early.Add("status", "a visit cannot be held before its time");
       return early.ToStatus();
@@ -715,7 +707,7 @@ absl::Status Decide(v1::PlacementRequest& r, const v1::DecidePlacementRequestReq
   d->set_reason(in.reason());
   d->set_reported_to_committee_at_next_meeting(in.decider_kind() ==
                                                v1::DECIDER_KIND_CHAIR_EMERGENCY);
-  *d->mutable_record_time() = Stamp(actor.now);
+  *d->mutable_record_time() = ToTimestamp(actor.now);
   if (in.outcome() == v1::PLACEMENT_DECISION_OUTCOME_APPROVED) {
     selected->set_status(v1::PROPOSAL_STATUS_APPROVED);
     Enter(r, S::PLACEMENT_REQUEST_STATE_APPROVED, actor);
@@ -833,15 +825,15 @@ absl::StatusOr<v1::Placement> Start(v1::PlacementRequest& r, const v1::StartPlac
   p.set_state(v1::PLACEMENT_STATE_ACTIVE);
   auto* t = p.add_transitions();
   t->set_state(v1::PLACEMENT_STATE_ACTIVE);
-  *t->mutable_time() = Stamp(actor.now);
+  *t->mutable_time() = ToTimestamp(actor.now);
   t->set_actor_user_id(actor.caller.user);
   p.set_agreed_monthly_fee_ore(in.agreed_monthly_fee_ore());
   p.set_agency_daily_rate_ore(agency_home ? (in.agency_daily_rate_ore() > 0
                                                  ? in.agency_daily_rate_ore()
                                                  : approved->agency_daily_rate_ore())
                                           : 0);
-  *p.mutable_create_time() = Stamp(actor.now);
-  *p.mutable_update_time() = Stamp(actor.now);
+  *p.mutable_create_time() = ToTimestamp(actor.now);
+  *p.mutable_update_time() = ToTimestamp(actor.now);
   r.set_placement_id(placement_id);
   Enter(r, S::PLACEMENT_REQUEST_STATE_PLACED, actor);
   return p;
@@ -873,9 +865,9 @@ absl::Status End(v1::Placement& placement, v1::PlacementRequest& r,
   placement.set_state(v1::PLACEMENT_STATE_ENDED);
   auto* t = placement.add_transitions();
   t->set_state(v1::PLACEMENT_STATE_ENDED);
-  *t->mutable_time() = Stamp(actor.now);
+  *t->mutable_time() = ToTimestamp(actor.now);
   t->set_actor_user_id(actor.caller.user);
-  *placement.mutable_update_time() = Stamp(actor.now);
+  *placement.mutable_update_time() = ToTimestamp(actor.now);
   Enter(r, S::PLACEMENT_REQUEST_STATE_ENDED, actor, v1::PlacementEndReason_Name(in.reason()));
   return absl::OkStatus();
 }
@@ -958,8 +950,8 @@ absl::Status RecordStep(v1::Placement& placement, const v1::StatutoryStep& step,
   out->set_step_id(step_id);
   if (!extension) out->clear_extended_until();
   out->set_recorded_by_user_id(p.user);
-  *out->mutable_record_time() = Stamp(actor.now);
-  *placement.mutable_update_time() = Stamp(actor.now);
+  *out->mutable_record_time() = ToTimestamp(actor.now);
+  *placement.mutable_update_time() = ToTimestamp(actor.now);
   return absl::OkStatus();
 }
 
@@ -1040,8 +1032,7 @@ int AgeOn(const fhv::common::v1::Date& birth_date, absl::CivilDay day) {
 }
 
 absl::CivilDay SubmittedOn(const v1::PlacementRequest& r) {
-  return Today(absl::FromUnixNanos(
-      google::protobuf::util::TimeUtil::TimestampToNanoseconds(r.create_time())));
+  return Today(FromTimestamp(r.create_time()));
 }
 
 }  // namespace fhv::placement

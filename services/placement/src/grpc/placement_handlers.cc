@@ -12,7 +12,6 @@
 #include "common/validation/identifiers.h"
 #include "common/validation/request.h"
 #include "fhv/recruitment/v1/recruitment_service.grpc.pb.h"
-#include "google/protobuf/util/time_util.h"
 #include "services/placement/src/domain/clocks.h"
 #include "services/placement/src/domain/events.h"
 #include "services/placement/src/domain/request.h"
@@ -30,14 +29,6 @@ constexpr char kPlacement[] = "placement";
 
 Actor ActorOf(const server::CallContext& call) {
   return {.caller = call.principal(), .now = call.now(), .today = Today(call.now())};
-}
-
-absl::Time TimeOf(const google::protobuf::Timestamp& t) {
-  return absl::FromUnixNanos(google::protobuf::util::TimeUtil::TimestampToNanoseconds(t));
-}
-
-google::protobuf::Timestamp Stamp(absl::Time t) {
-  return google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(t));
 }
 
 // A list request's filters: the request without its page size and token.
@@ -182,14 +173,13 @@ grpc::ServerUnaryReactor* ServeVerb(server::Runtime& rt, PlacementMetrics& metri
         if (!r.ok()) return r.status();
         if (ViewOf(call.principal(), *r) == View::kNone) return NotVisible("placement request");
         if (etag != r->etag()) {
-          return Error(absl::StatusCode::kAborted, "ETAG_MISMATCH",
-                       "the request has changed since it was read; read it again");
+          return StaleEtag("request");
         }
         const v1::PlacementRequestState before = r->state();
-        const absl::Time since = TimeOf(r->transitions().rbegin()->time());
+        const absl::Time since = FromTimestamp(r->transitions().rbegin()->time());
         const Actor actor = ActorOf(call);
         if (auto st = apply(call, conn, *r, actor); !st.ok()) return st;
-        *r->mutable_update_time() = Stamp(call.now());
+        *r->mutable_update_time() = ToTimestamp(call.now());
         if (auto st = PlacementStore::UpdateRequest(conn, *r, call.now()); !st.ok()) {
           return st;
         }
@@ -324,7 +314,7 @@ grpc::ServerUnaryReactor* PlacementHandlers::CreatePlacementRequest(
             r->add_sibling_request_ids(member.placement_request_id());
             member.add_sibling_request_ids(r->placement_request_id());
             member.set_sibling_group_id(r->sibling_group_id());
-            *member.mutable_update_time() = Stamp(call.now());
+            *member.mutable_update_time() = ToTimestamp(call.now());
             if (auto st = PlacementStore::UpdateRequest(conn, member, call.now()); !st.ok()) {
               return st;
             }
@@ -408,7 +398,7 @@ grpc::ServerUnaryReactor* PlacementHandlers::ListPlacementRequests(
         f.sibling_group_id = request->sibling_group_id();
         f.child_id = request->child_id();
         if (request->has_submitted_before())
-          f.submitted_before = TimeOf(request->submitted_before());
+          f.submitted_before = FromTimestamp(request->submitted_before());
         auto page = PlacementStore::ListRequests(conn, p.org_id, f, *page_size, *after);
         if (!page.ok()) return page.status();
         for (auto& r : page->items) {
@@ -788,33 +778,34 @@ grpc::ServerUnaryReactor* ServePlacementVerb(server::Runtime& rt, grpc::Callback
                                              const std::string& etag,
                                              const google::protobuf::Message& request,
                                              Response* response, ApplyPlacement apply) {
-  return server::Serve(
-      rt, ctx, spec, request, response,
-      [placement_id, etag, response, apply = std::move(apply)](
-          server::CallContext& call, db::Connection& conn) -> absl::Status {
-        Violations v;
-        if (!IsUuid(placement_id)) v.Add("placement_id", "must be a placement id");
-        if (etag.empty()) v.Add("etag", "is required: the placement's etag as last read");
-        if (auto st = v.ToStatus(); !st.ok()) return st;
-        auto p = PlacementStore::LockPlacement(conn, placement_id);
-        if (!p.ok()) return p.status();
-        const auth::Principal& caller = call.principal();
-        if (caller.org_kind != auth::OrgKind::kMunicipality ||
-            caller.org_id != p->municipality_id()) {
-          return NotVisible("placement");
-        }
-        if (etag != p->etag()) {
-          return Error(absl::StatusCode::kAborted, "ETAG_MISMATCH",
-                       "the placement has changed since it was read; read it again");
-        }
-        const Actor actor = ActorOf(call);
-        if (auto st = apply(call, conn, *p, actor); !st.ok()) return st;
-        if (auto st = PlacementStore::UpdatePlacement(conn, *p, call.now()); !st.ok()) return st;
-        call.Audit(kPlacement, placement_id);
-        if (auto st = WithDeadlines(conn, *p, actor.today); !st.ok()) return st;
-        *response->mutable_placement() = *std::move(p);
-        return absl::OkStatus();
-      });
+  return server::Serve(rt, ctx, spec, request, response,
+                       [placement_id, etag, response, apply = std::move(apply)](
+                           server::CallContext& call, db::Connection& conn) -> absl::Status {
+                         Violations v;
+                         if (!IsUuid(placement_id)) v.Add("placement_id", "must be a placement id");
+                         if (etag.empty())
+                           v.Add("etag", "is required: the placement's etag as last read");
+                         if (auto st = v.ToStatus(); !st.ok()) return st;
+                         auto p = PlacementStore::LockPlacement(conn, placement_id);
+                         if (!p.ok()) return p.status();
+                         const auth::Principal& caller = call.principal();
+                         if (caller.org_kind != auth::OrgKind::kMunicipality ||
+                             caller.org_id != p->municipality_id()) {
+                           return NotVisible("placement");
+                         }
+                         if (etag != p->etag()) {
+                           return StaleEtag("placement");
+                         }
+                         const Actor actor = ActorOf(call);
+                         if (auto st = apply(call, conn, *p, actor); !st.ok()) return st;
+                         if (auto st = PlacementStore::UpdatePlacement(conn, *p, call.now());
+                             !st.ok())
+                           return st;
+                         call.Audit(kPlacement, placement_id);
+                         if (auto st = WithDeadlines(conn, *p, actor.today); !st.ok()) return st;
+                         *response->mutable_placement() = *std::move(p);
+                         return absl::OkStatus();
+                       });
 }
 
 }  // namespace
@@ -822,29 +813,28 @@ grpc::ServerUnaryReactor* ServePlacementVerb(server::Runtime& rt, grpc::Callback
 grpc::ServerUnaryReactor* PlacementHandlers::EndPlacement(grpc::CallbackServerContext* ctx,
                                                           const v1::EndPlacementRequest* request,
                                                           v1::EndPlacementResponse* response) {
-  return ServePlacementVerb(rt_, ctx,
-                            {.method = "EndPlacement",
-                             .action = auth::Action::kStepPlacementRequest,
-                             .kind = server::CallKind::kWrite,
-                             .request_id = request->request_id()},
-                            request->placement_id(), request->etag(), *request, response,
-                            [this, request](server::CallContext& call, db::Connection& conn,
-                                            v1::Placement& p, const Actor& actor) -> absl::Status {
-                              auto r = PlacementStore::LockRequest(conn, p.placement_request_id());
-                              if (!r.ok()) return r.status();
-                              const absl::Time since = TimeOf(r->transitions().rbegin()->time());
-                              if (auto st = End(p, *r, *request, actor); !st.ok()) return st;
-                              *r->mutable_update_time() = Stamp(call.now());
-                              if (auto st = PlacementStore::UpdateRequest(conn, *r, call.now());
-                                  !st.ok())
-                                return st;
-                              conn.OnCommit([this, spent = call.now() - since] {
-                                metrics_.LeftState(v1::PLACEMENT_REQUEST_STATE_PLACED, spent);
-                              });
-                              call.Audit(kRequest, r->placement_request_id());
-                              call.Emit(kPlacement, p.placement_id(), EndedEvent(p));
-                              return absl::OkStatus();
-                            });
+  return ServePlacementVerb(
+      rt_, ctx,
+      {.method = "EndPlacement",
+       .action = auth::Action::kStepPlacementRequest,
+       .kind = server::CallKind::kWrite,
+       .request_id = request->request_id()},
+      request->placement_id(), request->etag(), *request, response,
+      [this, request](server::CallContext& call, db::Connection& conn, v1::Placement& p,
+                      const Actor& actor) -> absl::Status {
+        auto r = PlacementStore::LockRequest(conn, p.placement_request_id());
+        if (!r.ok()) return r.status();
+        const absl::Time since = FromTimestamp(r->transitions().rbegin()->time());
+        if (auto st = End(p, *r, *request, actor); !st.ok()) return st;
+        *r->mutable_update_time() = ToTimestamp(call.now());
+        if (auto st = PlacementStore::UpdateRequest(conn, *r, call.now()); !st.ok()) return st;
+        conn.OnCommit([this, spent = call.now() - since] {
+          metrics_.LeftState(v1::PLACEMENT_REQUEST_STATE_PLACED, spent);
+        });
+        call.Audit(kRequest, r->placement_request_id());
+        call.Emit(kPlacement, p.placement_id(), EndedEvent(p));
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* PlacementHandlers::RecordStatutoryStep(
@@ -1102,7 +1092,7 @@ grpc::ServerUnaryReactor* PlacementHandlers::SetDelegation(grpc::CallbackServerC
         if (auto st = ValidateDelegation(d); !st.ok()) return st;
         d.set_municipality_id(p.org_id);
         d.set_updated_by_user_id(p.user);
-        *d.mutable_update_time() = Stamp(call.now());
+        *d.mutable_update_time() = ToTimestamp(call.now());
         if (d.delegation_id().empty()) {
           d.set_delegation_id(NewUuid());
           if (auto st = PlacementStore::InsertDelegation(conn, d); !st.ok()) return st;
@@ -1115,8 +1105,7 @@ grpc::ServerUnaryReactor* PlacementHandlers::SetDelegation(grpc::CallbackServerC
           auto current = PlacementStore::LockDelegation(conn, d.delegation_id(), p.org_id);
           if (!current.ok()) return current.status();
           if (current->etag() != d.etag()) {
-            return Error(absl::StatusCode::kAborted, "ETAG_MISMATCH",
-                         "the delegation has changed since it was read; read it again");
+            return StaleEtag("delegation");
           }
           if (auto st = PlacementStore::UpdateDelegation(conn, d); !st.ok()) return st;
         }

@@ -3,18 +3,12 @@
 #include <map>
 #include <set>
 
+#include "common/util/dates.h"
 #include "common/util/status.h"
-#include "google/protobuf/util/time_util.h"
 #include "services/recruitment/sql/statements.h"
 
 namespace fhv::recruitment {
 namespace {
-
-using google::protobuf::util::TimeUtil;
-
-google::protobuf::Timestamp ToProto(absl::Time t) {
-  return TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(t));
-}
 
 fhv::common::v1::OrganisationKind OrgKind(absl::string_view stored) {
   return stored == "agency" ? fhv::common::v1::ORGANISATION_KIND_AGENCY
@@ -60,7 +54,7 @@ absl::StatusOr<std::vector<v1::Applicant>> Load(db::Connection& conn, const db::
     auto* t = a->add_history();
     v1::ApplicantState state;
     if (v1::ApplicantState_Parse(std::string(steps->Text(i, 1)), &state)) t->set_state(state);
-    *t->mutable_at() = ToProto(steps->Time(i, 2));
+    *t->mutable_at() = ToTimestamp(steps->Time(i, 2));
     t->set_actor(std::string(steps->Text(i, 3)));
   }
   auto interests = conn.Exec(sql::kApplicantInterests, {db::Param::TextArray(ids)});
@@ -181,8 +175,7 @@ absl::StatusOr<v1::Applicant> ApplicantStore::Step(db::Connection& conn, const S
   auto current = Lock(conn, request.id, request.org_id);
   if (!current.ok()) return current.status();
   if (!request.etag.empty() && request.etag != current->second) {
-    return Error(absl::StatusCode::kAborted, "ETAG_MISMATCH",
-                 "the applicant has changed since it was read; read it again");
+    return StaleEtag("applicant");
   }
   auto to = NextState(current->first, request.step);
   if (!to.ok()) return to.status();
@@ -218,7 +211,7 @@ absl::StatusOr<std::vector<FunnelInput>> ApplicantStore::FunnelInputs(
     v1::ApplicantTransition t;
     v1::ApplicantState state;
     if (v1::ApplicantState_Parse(std::string(r->Text(i, 3)), &state)) t.set_state(state);
-    *t.mutable_at() = ToProto(r->Time(i, 4));
+    *t.mutable_at() = ToTimestamp(r->Time(i, 4));
     out.back().history.push_back(std::move(t));
   }
   return out;

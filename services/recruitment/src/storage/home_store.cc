@@ -187,8 +187,7 @@ absl::Status HomeStore::LockForOwner(db::Connection& conn, const std::string& id
     return PermissionDenied("the home does not exist or is not the caller's to change");
   }
   if (etag != r->Text(0, 1)) {
-    return Error(absl::StatusCode::kAborted, "ETAG_MISMATCH",
-                 "the home has changed since it was read; read it again");
+    return StaleEtag("home");
   }
   return absl::OkStatus();
 }

@@ -1,15 +1,13 @@
 #include "services/recruitment/src/storage/interest_store.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/util/dates.h"
 #include "common/util/ids.h"
 #include "common/util/status.h"
-#include "google/protobuf/util/time_util.h"
 #include "services/recruitment/sql/statements.h"
 
 namespace fhv::recruitment {
 namespace {
-
-using google::protobuf::util::TimeUtil;
 
 absl::StatusOr<v1::Interest> ParseBody(const db::Result& r, int row, int col) {
   v1::Interest interest;
@@ -36,7 +34,7 @@ absl::StatusOr<RegisteredInterest> InterestStore::Register(db::Connection& conn,
   interest.set_id(NewUuid());
   interest.mutable_receiving_organisation()->set_id(caller.org_id);
   interest.mutable_receiving_organisation()->set_kind(KindOf(caller.org_kind));
-  *interest.mutable_received_at() = TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(now));
+  *interest.mutable_received_at() = ToTimestamp(now);
   const std::string source = SourceName(interest.source());
   const std::string org_kind(auth::OrgKindName(caller.org_kind));
 
