@@ -3,8 +3,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
-#include "common/db/migrate.h"
 #include "common/db/transaction.h"
+#include "common/util/hash.h"
 #include "common/util/log.h"
 #include "common/util/status.h"
 
@@ -72,7 +72,7 @@ std::string RowHash(int chain, int64_t position, absl::string_view prev_hash, co
     AppendField(buf, e.purpose);
     AppendField(buf, e.outcome);
   }
-  return db::Sha256(buf);
+  return Sha256(buf);
 }
 
 absl::Status Append(db::Connection& conn, absl::string_view schema,

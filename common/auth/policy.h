@@ -53,6 +53,12 @@ enum class Action {
   kReadPayerSettings,
   kSetPayerSettings,
   kManagePayees,
+  kUploadReceipt,   // the home, its agency's consultant, the paying municipality
+  kReadClaims,      // receipts, purchase pre-approvals and reimbursements
+  kClaim,           // a home's claims and purchase requests, or its consultant's
+  kDecideClaims,    // the paying municipality
+  kAgencyInvoices,  // an agency's invoices, by the agency or the invoiced municipality
+  kReadCostReport,
 };
 
 // OK if `principal` may take `action`; PERMISSION_DENIED naming the action otherwise.

@@ -27,12 +27,15 @@ std::string_view OrgKindName(OrgKind kind) {
       return "agency";
     case OrgKind::kInternal:
       return "internal";
+    case OrgKind::kHome:
+      return "home";
   }
   return "unknown";
 }
 
 std::optional<OrgKind> ParseOrgKind(std::string_view name) {
-  for (OrgKind kind : {OrgKind::kMunicipality, OrgKind::kAgency, OrgKind::kInternal}) {
+  for (OrgKind kind :
+       {OrgKind::kMunicipality, OrgKind::kAgency, OrgKind::kInternal, OrgKind::kHome}) {
     if (name == OrgKindName(kind)) return kind;
   }
   return std::nullopt;
@@ -49,6 +52,14 @@ absl::Status ValidateOrgId(OrgKind kind, std::string_view org_id) {
     case OrgKind::kInternal:
       if (org_id == "fhv") return absl::OkStatus();
       return absl::InvalidArgumentError("an internal org id is \"fhv\"");
+    case OrgKind::kHome:
+      if (!org_id.empty() && org_id.size() <= 64 &&
+          std::all_of(org_id.begin(), org_id.end(), [](char c) {
+            return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+          })) {
+        return absl::OkStatus();
+      }
+      return absl::InvalidArgumentError("a home's org id is its registry id");
   }
   return absl::InvalidArgumentError("unknown org kind");
 }

@@ -10,17 +10,19 @@
 
 namespace fhv::auth {
 
-// The kind of organisation a caller acts for.
-enum class OrgKind { kMunicipality, kAgency, kInternal };  // kInternal: the suite's own services
+// The kind of organisation a caller acts for. kInternal: the suite's own services; kHome: a
+// foster home acting for itself (its org id is the registry's home id).
+enum class OrgKind { kMunicipality, kAgency, kInternal, kHome };
 
 // The authenticated caller, built only from a verified token (see TokenVerifier).
 // A plain value; safe to copy and share read-only between threads.
 struct Principal {
   // "sub": a user id (never a personnummer).
   std::string user;
-  // "org": kommunkod (4 digits), organisationsnummer (10 digits), or "fhv" for kInternal.
+  // "org": kommunkod (4 digits), organisationsnummer (10 digits), "fhv" for kInternal, or the
+  // home id for kHome.
   std::string org_id;
-  // "org_kind": "municipality" | "agency" | "internal".
+  // "org_kind": "municipality" | "agency" | "internal" | "home".
   OrgKind org_kind = OrgKind::kMunicipality;
   // "roles": e.g. "recruiter", "admin", "service".
   std::vector<std::string> roles;
@@ -33,14 +35,15 @@ struct Principal {
   bool HasRole(std::string_view role) const;
 };
 
-// Returns the claim spelling of `kind`: "municipality", "agency" or "internal".
+// Returns the claim spelling of `kind`: "municipality", "agency", "internal" or "home".
 std::string_view OrgKindName(OrgKind kind);
 
 // Returns the kind spelled `name` (exactly as OrgKindName spells it), or nullopt.
 std::optional<OrgKind> ParseOrgKind(std::string_view name);
 
 // The organisation id that goes with `kind`: kMunicipality takes a kommunkod (exactly 4 digits),
-// kAgency an organisationsnummer (exactly 10 digits, no hyphen), kInternal exactly "fhv".
+// kAgency an organisationsnummer (exactly 10 digits, no hyphen), kInternal exactly "fhv", kHome a
+// home id (1 to 64 letters, digits, '-' or '_').
 // Returns INVALID_ARGUMENT otherwise.
 absl::Status ValidateOrgId(OrgKind kind, std::string_view org_id);
 

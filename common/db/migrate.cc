@@ -1,13 +1,11 @@
 #include "common/db/migrate.h"
 
-#include <openssl/sha.h>
-
 #include <map>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "common/db/transaction.h"
+#include "common/util/hash.h"
 #include "common/util/log.h"
 #include "common/util/status.h"
 
@@ -87,14 +85,6 @@ CREATE TABLE idempotency (
 )sql";
 
 }  // namespace
-
-std::string Sha256(absl::string_view data) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
-  return std::string(reinterpret_cast<char*>(digest), sizeof(digest));
-}
-
-std::string Sha256Hex(absl::string_view data) { return absl::BytesToHexString(Sha256(data)); }
 
 // Why a person's record was read (where the RPC asks), and reads that were refused.
 constexpr absl::string_view kCommonV002 = R"sql(

@@ -37,9 +37,4 @@ absl::Status Migrate(Connection& conn, absl::string_view schema,
 absl::Status CheckMigrated(Connection& conn, absl::string_view schema,
                            const std::vector<MigrationFile>& files);
 
-// Lowercase hex SHA-256 of `data`.
-std::string Sha256Hex(absl::string_view data);
-// Raw 32-byte SHA-256 of `data`.
-std::string Sha256(absl::string_view data);
-
 }  // namespace fhv::db

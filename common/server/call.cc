@@ -7,9 +7,9 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
 #include "common/auth/jwt.h"
-#include "common/db/migrate.h"
 #include "common/db/pool.h"
 #include "common/db/transaction.h"
+#include "common/util/hash.h"
 #include "common/util/log.h"
 #include "common/util/status.h"
 #include "common/validation/request.h"
@@ -86,7 +86,7 @@ absl::Status RunWrite(Runtime& rt, db::Connection& conn, CallContext& call, cons
       coded.SetSerializationDeterministic(true);
       request.SerializePartialToCodedStream(&coded);
     }
-    request_hash = db::Sha256(bytes);
+    request_hash = Sha256(bytes);
   }
   return db::InTransaction(conn, [&]() -> absl::Status {
     call.ResetForRetry();

@@ -5,7 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "common/db/migrate.h"
+#include "common/util/hash.h"
 #include "common/util/ids.h"
 #include "common/util/status.h"
 
@@ -14,7 +14,7 @@ namespace {
 
 constexpr char kSep = '\x1f';
 
-std::string Fingerprint(absl::string_view filters) { return db::Sha256Hex(filters).substr(0, 16); }
+std::string Fingerprint(absl::string_view filters) { return Sha256Hex(filters).substr(0, 16); }
 
 absl::Status BadToken(absl::string_view why) {
   Violations v;

@@ -59,7 +59,7 @@ void Violations::Check(absl::string_view field, const absl::Status& status) {
   if (!status.ok()) Add(std::string(field), std::string(status.message()));
 }
 
-absl::Status Violations::ToStatus() const {
+absl::Status Violations::ToStatus(absl::string_view reason) const {
   if (violations_.empty()) return absl::OkStatus();
   std::string message = "invalid request: ";
   google::rpc::BadRequest bad_request;
@@ -70,7 +70,7 @@ absl::Status Violations::ToStatus() const {
     absl::StrAppend(&message, i ? "; " : "", violations_[i].field, ": ",
                     violations_[i].description);
   }
-  absl::Status status = Error(absl::StatusCode::kInvalidArgument, "INVALID_ARGUMENT", message);
+  absl::Status status = Error(absl::StatusCode::kInvalidArgument, reason, message);
   status.SetPayload(kBadRequestUrl, absl::Cord(bad_request.SerializeAsString()));
   return status;
 }

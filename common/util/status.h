@@ -46,9 +46,9 @@ class Violations {
   void Check(absl::string_view field, const absl::Status& status);
   bool empty() const { return violations_.empty(); }
   const std::vector<FieldViolation>& list() const { return violations_; }
-  // OK if there are no violations, else INVALID_ARGUMENT (reason INVALID_ARGUMENT)
-  // carrying every violation.
-  absl::Status ToStatus() const;
+  // OK if there are no violations, else INVALID_ARGUMENT (with `reason`) carrying every
+  // violation.
+  absl::Status ToStatus(absl::string_view reason = "INVALID_ARGUMENT") const;
 
  private:
   std::vector<FieldViolation> violations_;

@@ -4,13 +4,18 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <set>
 #include <thread>
 
+#include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "common/util/dates.h"
+#include "common/util/hash.h"
 #include "common/util/ids.h"
 #include "common/util/status.h"
+#include "fhv/common/v1/events.grpc.pb.h"
 #include "fhv/payments/v1/payments_service.grpc.pb.h"
+#include "fhv/placement/v1/events.pb.h"
 #include "tests/support/clients.h"
 #include "tests/support/test_env.h"
 
@@ -412,6 +417,692 @@ TEST_F(PaymentsE2E, AMonthsRunPaysEveryAgreementProRataOnceEvenWhenAskedTwiceAtO
   run.mutable_month()->set_year(2022);
   EXPECT_EQ(GetReason(Call(&Stub::CreatePaymentRun, run, finance).status()), "RATE_TABLE_MISSING");
   EXPECT_EQ(db_.Count("SELECT count(*) FROM payments.payment_run"), 1);
+}
+
+TEST_F(PaymentsE2E, AnApprovedRunLeavesOneBankFileThatMatchesItToTheOreAndIsPaidOnce) {
+  const std::string finance = keys_.Mint(Finance("2418"));
+  pv1::SetMunicipalityPaymentSettingsRequest settings;
+  auto& st = *settings.mutable_settings();
+  st.set_debtor_name("Malå kommun");
+  st.set_organisationsnummer("212000-2627");
+  st.mutable_debtor_account()->set_iban("SE4550000000058398257466");
+  st.mutable_debtor_account()->set_bic("ESSESESS");
+  st.set_execution_day_of_month(25);
+  ASSERT_TRUE(
+      Call(&Stub::SetMunicipalityPaymentSettings, settings, keys_.Mint(Admin("2418"))).ok());
+  const std::vector<std::string> homes = {"home-bg", "home-iban"};
+  for (const std::string& home : homes) {
+    pv1::CreateAgreementRequest create;
+    create.set_request_id(NewUuid());
+    auto& a = *create.mutable_agreement();
+    a.set_assignment_kind(fhv::common::v1::ASSIGNMENT_KIND_FAMILJEHEM);
+    a.set_home_id(home);
+    *a.mutable_child_birth_date() = ToDate(absl::CivilDay(2012, 5, 3));
+    *a.mutable_valid_from() = ToDate(absl::CivilDay(2024, 1, 10));
+    create.mutable_terms()->set_fee_level_code("BASE");
+    ASSERT_TRUE(Call(&Stub::CreateAgreement, create, finance).ok());
+    pv1::SetPayeeRequest payee;
+    payee.mutable_payee()->set_home_id(home);
+    payee.mutable_payee()->mutable_name()->set_given_name("Åsa");
+    payee.mutable_payee()->mutable_name()->set_family_name("Öberg & Son");
+    payee.mutable_payee()->set_personnummer(MakePersonnummer("19750101", 5));
+    if (home == "home-bg") {
+      payee.mutable_payee()->mutable_account()->set_bankgiro("54029681");
+    } else {
+      payee.mutable_payee()->mutable_account()->set_iban("SE3550000000054910000003");
+    }
+    payee.mutable_payee()->set_withholding_tax_bp(3200);
+    ASSERT_TRUE(Call(&Stub::SetPayee, payee, finance).ok());
+  }
+  pv1::CreatePaymentRunRequest create_run;
+  create_run.set_request_id(NewUuid());
+  create_run.set_municipality_id("2418");
+  create_run.mutable_month()->set_year(2024);
+  create_run.mutable_month()->set_month(1);
+  auto created = Call(&Stub::CreatePaymentRun, create_run, finance);
+  ASSERT_TRUE(created.ok()) << created.status();
+  const pv1::PaymentRun& calculated = created->payment_run();
+  ASSERT_TRUE(calculated.problems().empty());
+  EXPECT_EQ(calculated.transfer_count(), 2);
+
+  // No files before approval.
+  pv1::GetBankFileRequest get_file;
+  get_file.set_payment_run_id(calculated.payment_run_id());
+  EXPECT_EQ(GetReason(Call(&Stub::GetBankFile, get_file, finance).status()), "INVALID_STATE");
+
+  pv1::ApprovePaymentRunRequest approve;
+  approve.set_payment_run_id(calculated.payment_run_id());
+  approve.set_etag(calculated.etag());
+  approve.set_request_id(NewUuid());
+  auto approved = Call(&Stub::ApprovePaymentRun, approve, finance);
+  ASSERT_TRUE(approved.ok()) << approved.status();
+  const pv1::PaymentRun& run = approved->payment_run();
+  EXPECT_EQ(run.bank_file_sha256().size(), 64u);
+
+  // The bank file, read in chunks, is whole and matches the run to the öre.
+  auto read_bank_file = [&](int max_bytes) {
+    std::string content;
+    pv1::GetBankFileResponse last;
+    get_file.set_max_bytes(max_bytes);
+    for (int64_t offset = 0;;) {
+      get_file.set_offset(offset);
+      auto chunk = Call(&Stub::GetBankFile, get_file, finance);
+      EXPECT_TRUE(chunk.ok()) << chunk.status();
+      if (!chunk.ok()) break;
+      EXPECT_EQ(chunk->offset(), offset);
+      content += chunk->content();
+      offset += static_cast<int64_t>(chunk->content().size());
+      last = *chunk;
+      if (chunk->end_of_file()) break;
+      EXPECT_FALSE(chunk->content().empty());
+    }
+    return std::pair(content, last);
+  };
+  const auto [xml, facts] = read_bank_file(700);
+  EXPECT_EQ(static_cast<int64_t>(xml.size()), facts.total_size_bytes());
+  EXPECT_GT(xml.size(), 1400u);  // so it came in three chunks or more
+  EXPECT_EQ(Sha256Hex(xml), facts.sha256());
+  EXPECT_EQ(facts.sha256(), run.bank_file_sha256());
+  EXPECT_EQ(facts.control_sum_ore(), run.transfer_total_ore());
+  EXPECT_EQ(facts.number_of_transactions(), run.transfer_count());
+  EXPECT_EQ(facts.file_name(), "pain001_2418_2024-01.xml");
+  EXPECT_THAT(xml, ::testing::HasSubstr(absl::StrCat(
+                       "<CtrlSum>", run.transfer_total_ore() / 100, ".",
+                       absl::StrFormat("%02d", run.transfer_total_ore() % 100), "</CtrlSum>")));
+  EXPECT_THAT(xml, ::testing::HasSubstr("<Nm>Åsa Öberg &amp; Son</Nm>"));
+  EXPECT_THAT(xml, ::testing::HasSubstr("<ReqdExctnDt>2024-02-25</ReqdExctnDt>"));
+  // Generated once: a changed payee does not change the approved run's file.
+  pv1::GetPayeeRequest get_payee;
+  get_payee.set_home_id("home-bg");
+  auto payee = Call(&Stub::GetPayee, get_payee, finance);
+  ASSERT_TRUE(payee.ok()) << payee.status();
+  pv1::SetPayeeRequest change;
+  *change.mutable_payee() = payee->payee();
+  change.mutable_payee()->mutable_account()->set_iban("SE4550000000058398257466");
+  ASSERT_TRUE(Call(&Stub::SetPayee, change, finance).ok());
+  EXPECT_EQ(read_bank_file(0).first, xml);
+  // Out of range, or another municipality's run.
+  get_file.set_offset(facts.total_size_bytes() + 1);
+  EXPECT_EQ(Call(&Stub::GetBankFile, get_file, finance).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  get_file.set_offset(-1);
+  EXPECT_EQ(Call(&Stub::GetBankFile, get_file, finance).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  get_file.set_offset(0);
+  EXPECT_EQ(Call(&Stub::GetBankFile, get_file, keys_.Mint(Finance("0834"))).status().code(),
+            absl::StatusCode::kPermissionDenied);
+
+  // The finance export: one row per line, summing to the lines.
+  pv1::GetFinanceExportRequest get_export;
+  get_export.set_payment_run_id(run.payment_run_id());
+  auto csv = Call(&Stub::GetFinanceExport, get_export, finance);
+  ASSERT_TRUE(csv.ok()) << csv.status();
+  EXPECT_TRUE(csv->end_of_file());
+  EXPECT_EQ(csv->row_count(), run.line_count());
+  EXPECT_EQ(csv->amount_total_ore(), run.taxable_total_ore() + run.tax_free_total_ore());
+  EXPECT_EQ(std::count(csv->content().begin(), csv->content().end(), '\n'), run.line_count() + 1);
+  EXPECT_EQ(Sha256Hex(csv->content()), csv->sha256());
+
+  // Payouts: one per home, by run, by home, a page at a time.
+  pv1::ListPayoutsRequest payouts;
+  payouts.set_payment_run_id(run.payment_run_id());
+  payouts.set_page_size(1);
+  int64_t net = 0;
+  std::set<std::string> ids;
+  for (int page = 0; page < 3; ++page) {
+    auto listed = Call(&Stub::ListPayouts, payouts, finance);
+    ASSERT_TRUE(listed.ok()) << listed.status();
+    for (const auto& p : listed->payouts()) {
+      net += p.net_ore();
+      ids.insert(p.payout_id());
+      EXPECT_THAT(xml, ::testing::HasSubstr("<EndToEndId>" + p.payout_id() + "</EndToEndId>"));
+    }
+    if (listed->next_page_token().empty()) break;
+    payouts.set_page_token(listed->next_page_token());
+  }
+  EXPECT_EQ(ids.size(), 2u);
+  EXPECT_EQ(net, run.transfer_total_ore());
+  pv1::ListPayoutsRequest of_home;
+  of_home.set_home_id("home-iban");
+  EXPECT_EQ(Call(&Stub::ListPayouts, of_home, finance)->payouts_size(), 1);
+  EXPECT_EQ(Call(&Stub::ListPayouts, pv1::ListPayoutsRequest(), finance).status().code(),
+            absl::StatusCode::kInvalidArgument);
+
+  // The bank refuses the file; it is sent again and paid, once.
+  pv1::MarkPaymentRunFailedRequest fail;
+  fail.set_payment_run_id(run.payment_run_id());
+  fail.set_etag(run.etag());
+  fail.set_request_id(NewUuid());
+  EXPECT_EQ(Call(&Stub::MarkPaymentRunFailed, fail, finance).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  fail.set_reason("Rejected by the bank: unknown debtor account");
+  auto failed = Call(&Stub::MarkPaymentRunFailed, fail, finance);
+  ASSERT_TRUE(failed.ok()) << failed.status();
+  EXPECT_EQ(failed->payment_run().state(), pv1::PAYMENT_RUN_STATE_FAILED);
+  EXPECT_EQ(failed->payment_run().transitions().rbegin()->reason(), fail.reason());
+  EXPECT_EQ(read_bank_file(0).first, xml);
+  pv1::MarkPaymentRunPaidRequest paid;
+  paid.set_payment_run_id(run.payment_run_id());
+  paid.set_etag(failed->payment_run().etag());
+  paid.set_request_id(NewUuid());
+  paid.set_bank_reference("BGC-2024-0225-17");
+  *paid.mutable_paid_date() = ToDate(Today(absl::Now()) + 1);
+  EXPECT_EQ(Call(&Stub::MarkPaymentRunPaid, paid, finance).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  *paid.mutable_paid_date() = ToDate(absl::CivilDay(2024, 2, 26));
+  auto done = Call(&Stub::MarkPaymentRunPaid, paid, finance);
+  ASSERT_TRUE(done.ok()) << done.status();
+  EXPECT_EQ(done->payment_run().state(), pv1::PAYMENT_RUN_STATE_PAID);
+  EXPECT_EQ(done->payment_run().bank_reference(), "BGC-2024-0225-17");
+  auto retried = Call(&Stub::MarkPaymentRunPaid, paid, finance);  // the same request again
+  ASSERT_TRUE(retried.ok()) << retried.status();
+  EXPECT_EQ(retried->payment_run().etag(), done->payment_run().etag());
+  paid.set_request_id(NewUuid());
+  paid.set_etag(done->payment_run().etag());
+  EXPECT_EQ(GetReason(Call(&Stub::MarkPaymentRunPaid, paid, finance).status()), "INVALID_STATE");
+
+  // The ledger: the payable is settled exactly, out of the bank, in balance.
+  pv1::ListLedgerEntriesRequest ledger;
+  ledger.set_municipality_id("2418");
+  auto books = Call(&Stub::ListLedgerEntries, ledger, finance);
+  ASSERT_TRUE(books.ok()) << books.status();
+  int64_t debit = 0, credit = 0, payable = 0, bank = 0;
+  for (const auto& e : books->entries()) {
+    const int64_t signed_amount =
+        e.side() == pv1::LEDGER_SIDE_DEBIT ? e.amount_ore() : -e.amount_ore();
+    (e.side() == pv1::LEDGER_SIDE_DEBIT ? debit : credit) += e.amount_ore();
+    if (e.account() == "PAYABLE_HOMES") payable += signed_amount;
+    if (e.account() == "BANK") bank += signed_amount;
+  }
+  EXPECT_EQ(debit, credit);
+  EXPECT_EQ(payable, 0);
+  EXPECT_EQ(bank, -run.transfer_total_ore());
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM payments.ledger_entry WHERE source_kind = "
+                      "'LEDGER_SOURCE_KIND_PAYMENT_RUN_PAID'"),
+            3);  // two homes and the bank
+  // The stored files refuse changes.
+  auto admin = db_.Admin();
+  ASSERT_NE(admin, nullptr);
+  EXPECT_FALSE(admin->Exec({"tamper_file", "UPDATE payments.run_file SET total_ore = 1"}).ok());
+}
+
+auth::Principal Home(const std::string& home_id) {
+  auth::Principal p;
+  p.user = "home-user-" + home_id;
+  p.org_kind = auth::OrgKind::kHome;
+  p.org_id = home_id;
+  p.roles = {"foster_home"};
+  return p;
+}
+
+TEST_F(PaymentsE2E, AHomesClaimsAreDecidedByThePayerAndPaidOnceByItsNextRun) {
+  const std::string finance = keys_.Mint(Finance("2418"));
+  const std::string home = keys_.Mint(Home("home-1"));
+  const std::string other_home = keys_.Mint(Home("home-2"));
+  pv1::CreateAgreementRequest create;
+  create.set_request_id(NewUuid());
+  auto& a = *create.mutable_agreement();
+  a.set_assignment_kind(fhv::common::v1::ASSIGNMENT_KIND_FAMILJEHEM);
+  a.set_home_id("home-1");
+  *a.mutable_child_birth_date() = ToDate(absl::CivilDay(2014, 3, 1));
+  *a.mutable_valid_from() = ToDate(absl::CivilDay(2024, 1, 1));
+  create.mutable_terms()->set_fee_level_code("BASE");
+  auto agreement = Call(&Stub::CreateAgreement, create, finance);
+  ASSERT_TRUE(agreement.ok()) << agreement.status();
+  const std::string agreement_id = agreement->agreement().agreement_id();
+
+  // Receipts: the home uploads for itself only, within the limits.
+  pv1::UploadReceiptRequest upload;
+  upload.set_request_id(NewUuid());
+  upload.set_home_id("home-1");
+  upload.set_file_name("kvitto-vinterjacka.pdf");
+  upload.set_content_type("application/pdf");
+  upload.set_content(std::string("%PDF-1.4 receipt ") + std::string(20'000, 'r'));
+  upload.set_sha256(Sha256Hex(upload.content()));
+  auto receipt = Call(&Stub::UploadReceipt, upload, home);
+  ASSERT_TRUE(receipt.ok()) << receipt.status();
+  EXPECT_EQ(receipt->receipt().sha256(), upload.sha256());
+  EXPECT_EQ(receipt->receipt().size_bytes(), static_cast<int64_t>(upload.content().size()));
+  EXPECT_EQ(Call(&Stub::UploadReceipt, upload, home)->receipt().receipt_id(),
+            receipt->receipt().receipt_id());  // a retry: the same receipt
+  pv1::UploadReceiptRequest bad = upload;
+  bad.set_request_id(NewUuid());
+  EXPECT_EQ(Call(&Stub::UploadReceipt, bad, other_home).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  bad.set_content(std::string(5 * 1024 * 1024 + 1, 'x'));
+  bad.clear_sha256();
+  EXPECT_EQ(Call(&Stub::UploadReceipt, bad, home).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  upload.set_request_id(NewUuid());
+  upload.set_sha256("");
+  auto second_receipt = Call(&Stub::UploadReceipt, upload, home);
+  ASSERT_TRUE(second_receipt.ok()) << second_receipt.status();
+  pv1::GetReceiptRequest get_receipt;
+  get_receipt.set_receipt_id(receipt->receipt().receipt_id());
+  auto got = Call(&Stub::GetReceipt, get_receipt, home);
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->content(), upload.content());
+  // The payer sees a receipt once it is attached to a claim it pays, not before.
+  EXPECT_EQ(Call(&Stub::GetReceipt, get_receipt, finance).status().code(),
+            absl::StatusCode::kPermissionDenied);
+
+  // Claims: a receipt is required except for mileage; a receipt serves one claim.
+  pv1::SubmitReimbursementRequest claim;
+  claim.set_request_id(NewUuid());
+  claim.set_agreement_id(agreement_id);
+  claim.set_kind(pv1::REIMBURSEMENT_KIND_OTHER);
+  claim.set_description("Vinterjacka och kängor");
+  *claim.mutable_expense_date() = ToDate(absl::CivilDay(2024, 1, 20));
+  claim.set_claimed_amount_ore(189'900);
+  EXPECT_EQ(GetReason(Call(&Stub::SubmitReimbursement, claim, home).status()), "RECEIPT_REQUIRED");
+  claim.add_receipt_ids(receipt->receipt().receipt_id());
+  EXPECT_EQ(Call(&Stub::SubmitReimbursement, claim, other_home).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(Call(&Stub::SubmitReimbursement, claim, finance).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  auto clothes = Call(&Stub::SubmitReimbursement, claim, home);
+  ASSERT_TRUE(clothes.ok()) << clothes.status();
+  EXPECT_EQ(clothes->reimbursement().state(), pv1::REIMBURSEMENT_STATE_SUBMITTED);
+  ASSERT_EQ(clothes->reimbursement().receipts_size(), 1);
+  claim.set_request_id(NewUuid());
+  EXPECT_EQ(Call(&Stub::SubmitReimbursement, claim, home).status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_TRUE(Call(&Stub::GetReceipt, get_receipt, finance).ok());
+
+  pv1::SubmitReimbursementRequest mileage;
+  mileage.set_request_id(NewUuid());
+  mileage.set_agreement_id(agreement_id);
+  mileage.set_kind(pv1::REIMBURSEMENT_KIND_MILEAGE);
+  mileage.set_description("Umgänge med biologiska föräldrar");
+  *mileage.mutable_expense_date() = ToDate(absl::CivilDay(2024, 1, 25));
+  mileage.set_distance_km(137);
+  auto drive = Call(&Stub::SubmitReimbursement, mileage, home);
+  ASSERT_TRUE(drive.ok()) << drive.status();
+  EXPECT_EQ(drive->reimbursement().mileage_rate_per_km_ore(), 250);
+  EXPECT_EQ(drive->reimbursement().claimed_amount_ore(), 137 * 250);
+  *mileage.mutable_expense_date() = ToDate(absl::CivilDay(2023, 12, 31));  // before the agreement
+  mileage.set_request_id(NewUuid());
+  EXPECT_EQ(GetReason(Call(&Stub::SubmitReimbursement, mileage, home).status()),
+            "AGREEMENT_NOT_ACTIVE");
+
+  // A larger purchase is asked for beforehand and used once, up to its approved maximum.
+  pv1::RequestPurchaseApprovalRequest ask;
+  ask.set_request_id(NewUuid());
+  ask.set_agreement_id(agreement_id);
+  ask.set_description("Säng och skrivbord");
+  ask.set_estimated_amount_ore(700'000);
+  auto asked = Call(&Stub::RequestPurchaseApproval, ask, home);
+  ASSERT_TRUE(asked.ok()) << asked.status();
+  pv1::ApprovePurchaseApprovalRequest allow;
+  allow.set_purchase_approval_id(asked->purchase_approval().purchase_approval_id());
+  allow.set_etag(asked->purchase_approval().etag());
+  allow.set_approved_max_ore(600'000);
+  EXPECT_EQ(Call(&Stub::ApprovePurchaseApproval, allow, home).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(
+      Call(&Stub::ApprovePurchaseApproval, allow, keys_.Mint(Finance("0834"))).status().code(),
+      absl::StatusCode::kPermissionDenied);
+  auto allowed = Call(&Stub::ApprovePurchaseApproval, allow, finance);
+  ASSERT_TRUE(allowed.ok()) << allowed.status();
+  EXPECT_EQ(allowed->purchase_approval().state(), pv1::PURCHASE_APPROVAL_STATE_APPROVED);
+  pv1::SubmitReimbursementRequest bed = claim;
+  bed.set_request_id(NewUuid());
+  bed.set_kind(pv1::REIMBURSEMENT_KIND_LARGER_PURCHASE);
+  bed.set_description("Säng");
+  bed.set_purchase_approval_id(allow.purchase_approval_id());
+  bed.clear_receipt_ids();
+  bed.add_receipt_ids(second_receipt->receipt().receipt_id());
+  bed.set_claimed_amount_ore(600'001);
+  EXPECT_EQ(Call(&Stub::SubmitReimbursement, bed, home).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  bed.set_claimed_amount_ore(549'000);
+  auto bought = Call(&Stub::SubmitReimbursement, bed, home);
+  ASSERT_TRUE(bought.ok()) << bought.status();
+  bed.set_request_id(NewUuid());
+  EXPECT_EQ(GetReason(Call(&Stub::SubmitReimbursement, bed, home).status()),
+            "PURCHASE_APPROVAL_USED");
+  pv1::ListPurchaseApprovalsRequest purchases;
+  auto listed_purchases = Call(&Stub::ListPurchaseApprovals, purchases, home);
+  ASSERT_TRUE(listed_purchases.ok()) << listed_purchases.status();
+  ASSERT_EQ(listed_purchases->purchase_approvals_size(), 1);
+  EXPECT_EQ(listed_purchases->purchase_approvals(0).reimbursement_id(),
+            bought->reimbursement().reimbursement_id());
+
+  // The payer decides: the clothes for less, the bed in full, the drive refused.
+  pv1::ApproveReimbursementRequest approve;
+  approve.set_reimbursement_id(clothes->reimbursement().reimbursement_id());
+  approve.set_etag(clothes->reimbursement().etag());
+  approve.set_approved_amount_ore(189'901);
+  EXPECT_EQ(Call(&Stub::ApproveReimbursement, approve, finance).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  approve.set_approved_amount_ore(150'000);
+  approve.set_note("The boots are not covered");
+  auto approved_clothes = Call(&Stub::ApproveReimbursement, approve, finance);
+  ASSERT_TRUE(approved_clothes.ok()) << approved_clothes.status();
+  EXPECT_EQ(Call(&Stub::ApproveReimbursement, approve, finance).status().code(),
+            absl::StatusCode::kAborted);  // stale
+  approve.set_reimbursement_id(bought->reimbursement().reimbursement_id());
+  approve.set_etag(bought->reimbursement().etag());
+  approve.set_approved_amount_ore(549'000);
+  ASSERT_TRUE(Call(&Stub::ApproveReimbursement, approve, finance).ok());
+  pv1::RejectReimbursementRequest reject;
+  reject.set_reimbursement_id(drive->reimbursement().reimbursement_id());
+  reject.set_etag(drive->reimbursement().etag());
+  EXPECT_EQ(Call(&Stub::RejectReimbursement, reject, finance).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  reject.set_reason("Driven in the home's own interest");
+  ASSERT_TRUE(Call(&Stub::RejectReimbursement, reject, finance).ok());
+
+  pv1::ListReimbursementsRequest list;
+  list.set_page_size(2);
+  auto first_page = Call(&Stub::ListReimbursements, list, home);
+  ASSERT_TRUE(first_page.ok()) << first_page.status();
+  EXPECT_EQ(first_page->reimbursements_size(), 2);
+  list.set_page_token(first_page->next_page_token());
+  EXPECT_EQ(Call(&Stub::ListReimbursements, list, home)->reimbursements_size(), 1);
+  pv1::ListReimbursementsRequest approved_only;
+  approved_only.add_states(pv1::REIMBURSEMENT_STATE_APPROVED);
+  EXPECT_EQ(Call(&Stub::ListReimbursements, approved_only, finance)->reimbursements_size(), 2);
+  EXPECT_EQ(Call(&Stub::ListReimbursements, approved_only, keys_.Mint(Finance("0834")))
+                ->reimbursements_size(),
+            0);
+  EXPECT_EQ(Call(&Stub::ListReimbursements, approved_only, other_home)->reimbursements_size(), 0);
+  approved_only.set_paying_municipality_id("0834");
+  EXPECT_EQ(Call(&Stub::ListReimbursements, approved_only, finance).status().code(),
+            absl::StatusCode::kPermissionDenied);
+
+  // The next run pays the approved claims, tax-free, once.
+  pv1::SetPayeeRequest payee;
+  payee.mutable_payee()->set_home_id("home-1");
+  payee.mutable_payee()->mutable_name()->set_given_name("Eva");
+  payee.mutable_payee()->mutable_name()->set_family_name("Berg");
+  payee.mutable_payee()->set_personnummer(MakePersonnummer("19750101", 5));
+  payee.mutable_payee()->mutable_account()->set_bankgiro("54029681");
+  payee.mutable_payee()->set_withholding_tax_bp(3000);
+  ASSERT_TRUE(Call(&Stub::SetPayee, payee, finance).ok());
+  pv1::SetMunicipalityPaymentSettingsRequest settings;
+  auto& st = *settings.mutable_settings();
+  st.set_debtor_name("Malå kommun");
+  st.set_organisationsnummer("212000-2627");
+  st.mutable_debtor_account()->set_iban("SE4550000000058398257466");
+  st.mutable_debtor_account()->set_bic("ESSESESS");
+  st.set_execution_day_of_month(25);
+  ASSERT_TRUE(
+      Call(&Stub::SetMunicipalityPaymentSettings, settings, keys_.Mint(Admin("2418"))).ok());
+  pv1::CreatePaymentRunRequest run;
+  run.set_request_id(NewUuid());
+  run.set_municipality_id("2418");
+  run.mutable_month()->set_year(2024);
+  run.mutable_month()->set_month(2);
+  auto created = Call(&Stub::CreatePaymentRun, run, finance);
+  ASSERT_TRUE(created.ok()) << created.status();
+  pv1::ListPaymentLinesRequest lines;
+  lines.set_payment_run_id(created->payment_run().payment_run_id());
+  auto listed = Call(&Stub::ListPaymentLines, lines, finance);
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  int64_t reimbursed = 0;
+  for (const auto& l : listed->lines()) {
+    if (l.kind() != pv1::PAYMENT_LINE_KIND_REIMBURSEMENT) continue;
+    EXPECT_FALSE(l.taxable());
+    EXPECT_FALSE(l.reimbursement_id().empty());
+    reimbursed += l.amount_ore();
+  }
+  EXPECT_EQ(reimbursed, 150'000 + 549'000);
+  pv1::ApprovePaymentRunRequest approve_run;
+  approve_run.set_payment_run_id(created->payment_run().payment_run_id());
+  approve_run.set_etag(created->payment_run().etag());
+  auto approved_run = Call(&Stub::ApprovePaymentRun, approve_run, finance);
+  ASSERT_TRUE(approved_run.ok()) << approved_run.status();
+  // Bound to this run: a second month's run does not pay them again.
+  run.set_request_id(NewUuid());
+  run.mutable_month()->set_month(3);
+  auto march = Call(&Stub::CreatePaymentRun, run, finance);
+  ASSERT_TRUE(march.ok()) << march.status();
+  lines.set_payment_run_id(march->payment_run().payment_run_id());
+  auto march_lines = Call(&Stub::ListPaymentLines, lines, finance);
+  ASSERT_TRUE(march_lines.ok()) << march_lines.status();
+  for (const auto& l : march_lines->lines()) {
+    EXPECT_NE(l.kind(), pv1::PAYMENT_LINE_KIND_REIMBURSEMENT);
+  }
+  pv1::MarkPaymentRunPaidRequest paid;
+  paid.set_payment_run_id(created->payment_run().payment_run_id());
+  paid.set_etag(approved_run->payment_run().etag());
+  *paid.mutable_paid_date() = ToDate(absl::CivilDay(2024, 3, 25));
+  ASSERT_TRUE(Call(&Stub::MarkPaymentRunPaid, paid, finance).ok());
+  pv1::GetReimbursementRequest get_claim;
+  get_claim.set_reimbursement_id(clothes->reimbursement().reimbursement_id());
+  auto after = Call(&Stub::GetReimbursement, get_claim, home);
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_EQ(after->reimbursement().state(), pv1::REIMBURSEMENT_STATE_PAID);
+  EXPECT_EQ(after->reimbursement().payment_run_id(), created->payment_run().payment_run_id());
+  EXPECT_EQ(after->reimbursement().approved_amount_ore(), 150'000);
+  EXPECT_EQ(Call(&Stub::GetReimbursement, get_claim, other_home).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  // Every read of a claim or receipt was audited.
+  EXPECT_GE(db_.Count("SELECT count(*) FROM payments.audit_log WHERE resource_type IN "
+                      "('reimbursement', 'receipt', 'purchase_approval')"),
+            8);
+}
+
+auth::Principal AgencyStaff(const std::string& role) {
+  auth::Principal p;
+  p.user = role + "-agency";
+  p.org_kind = auth::OrgKind::kAgency;
+  p.org_id = "5561234567";
+  p.roles = {role};
+  return p;
+}
+
+TEST_F(PaymentsE2E,
+       AnAgencyInvoicesItsPlacementDaysAndClaimsAndTheCostReportSetsThemBesideOwnHomes) {
+  // An agency placement started on 15 January 2024 at 1 800 kr a day, as placement reports it.
+  namespace pl = ::fhv::placement::v1;
+  pl::PlacementStartedEvent started;
+  started.set_placement_id("placement-agency-1");
+  started.set_home_id("home-agency");
+  started.mutable_child()->set_child_id("child-1");
+  *started.mutable_child()->mutable_birth_date() = ToDate(absl::CivilDay(2012, 4, 4));
+  started.set_paying_municipality_id("2418");
+  started.set_form(pl::PLACEMENT_FORM_FAMILJEHEM);
+  *started.mutable_start_date() = ToDate(absl::CivilDay(2024, 1, 15));
+  started.set_agency_home(true);
+  started.mutable_agency()->set_id("5561234567");
+  started.mutable_agency()->set_kind(fhv::common::v1::ORGANISATION_KIND_AGENCY);
+  started.set_agency_daily_rate_ore(180'000);
+  fhv::common::v1::DeliverEventRequest deliver;
+  deliver.mutable_event()->set_event_id(NewUuid());
+  deliver.mutable_event()->set_source("placement");
+  deliver.mutable_event()->set_aggregate_type("placement");
+  deliver.mutable_event()->set_aggregate_id(started.placement_id());
+  deliver.mutable_event()->mutable_payload()->PackFrom(started);
+  auto sink = fhv::common::v1::EventSinkService::NewStub(
+      grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials()));
+  ASSERT_TRUE(CallRpc(*sink, &fhv::common::v1::EventSinkService::Stub::DeliverEvent, deliver,
+                      keys_.Mint(Service()))
+                  .ok());
+  const std::string manager = keys_.Mint(AgencyStaff("operations_manager"));
+  const std::string consultant = keys_.Mint(AgencyStaff("consultant"));
+  const std::string finance = keys_.Mint(Finance("2418"));
+
+  pv1::CreateAgencyInvoiceRequest create;
+  create.set_request_id(NewUuid());
+  create.set_agency_id("5561234567");
+  create.set_municipality_id("2418");
+  const absl::CivilMonth this_month(Today(absl::Now()));
+  create.mutable_month()->set_year(static_cast<int>(this_month.year()));
+  create.mutable_month()->set_month(this_month.month());
+  EXPECT_EQ(GetReason(Call(&Stub::CreateAgencyInvoice, create, manager).status()),
+            "MONTH_NOT_ENDED");
+  create.mutable_month()->set_year(2024);
+  create.mutable_month()->set_month(1);
+  EXPECT_EQ(Call(&Stub::CreateAgencyInvoice, create, consultant).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  auto january = Call(&Stub::CreateAgencyInvoice, create, manager);
+  ASSERT_TRUE(january.ok()) << january.status();
+  EXPECT_TRUE(january->created());
+  ASSERT_EQ(january->agency_invoice().lines_size(), 1);
+  EXPECT_EQ(january->agency_invoice().lines(0).days(), 17);
+  EXPECT_EQ(january->agency_invoice().total_ore(), 17 * 180'000);
+  // Asked again, by the municipality: the same invoice.
+  create.set_request_id(NewUuid());
+  auto again = Call(&Stub::CreateAgencyInvoice, create, finance);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_FALSE(again->created());
+  EXPECT_EQ(again->agency_invoice().agency_invoice_id(),
+            january->agency_invoice().agency_invoice_id());
+
+  // The consultant claims start equipment for the agency's home; the payer approves it; the
+  // next invoice carries it.
+  pv1::ListAgreementsRequest list_agreements;
+  list_agreements.set_paying_municipality_id("2418");
+  auto agreements = Call(&Stub::ListAgreements, list_agreements, finance);
+  ASSERT_TRUE(agreements.ok()) << agreements.status();
+  ASSERT_EQ(agreements->agreements_size(), 1);
+  pv1::UploadReceiptRequest upload;
+  upload.set_request_id(NewUuid());
+  upload.set_home_id("home-agency");
+  upload.set_file_name("kvitto.jpg");
+  upload.set_content_type("image/jpeg");
+  upload.set_content("\xff\xd8\xff receipt");
+  auto receipt = Call(&Stub::UploadReceipt, upload, consultant);
+  ASSERT_TRUE(receipt.ok()) << receipt.status();
+  pv1::SubmitReimbursementRequest claim;
+  claim.set_request_id(NewUuid());
+  claim.set_agreement_id(agreements->agreements(0).agreement_id());
+  claim.set_kind(pv1::REIMBURSEMENT_KIND_START_EQUIPMENT);
+  claim.set_description("Startutrustning");
+  *claim.mutable_expense_date() = ToDate(absl::CivilDay(2024, 1, 16));
+  claim.set_claimed_amount_ore(250'000);
+  claim.add_receipt_ids(receipt->receipt().receipt_id());
+  auto claimed = Call(&Stub::SubmitReimbursement, claim, consultant);
+  ASSERT_TRUE(claimed.ok()) << claimed.status();
+  pv1::ApproveReimbursementRequest approve;
+  approve.set_reimbursement_id(claimed->reimbursement().reimbursement_id());
+  approve.set_etag(claimed->reimbursement().etag());
+  approve.set_approved_amount_ore(250'000);
+  ASSERT_TRUE(Call(&Stub::ApproveReimbursement, approve, finance).ok());
+  create.set_request_id(NewUuid());
+  create.mutable_month()->set_month(2);
+  auto february = Call(&Stub::CreateAgencyInvoice, create, manager);
+  ASSERT_TRUE(february.ok()) << february.status();
+  ASSERT_EQ(february->agency_invoice().lines_size(), 2);
+  EXPECT_EQ(february->agency_invoice().lines(0).days(), 29);  // a leap year
+  EXPECT_EQ(february->agency_invoice().lines(1).reimbursement_id(),
+            claimed->reimbursement().reimbursement_id());
+  EXPECT_EQ(february->agency_invoice().total_ore(), 29 * 180'000 + 250'000);
+  pv1::GetReimbursementRequest get_claim;
+  get_claim.set_reimbursement_id(claimed->reimbursement().reimbursement_id());
+  auto paid_claim = Call(&Stub::GetReimbursement, get_claim, consultant);
+  ASSERT_TRUE(paid_claim.ok()) << paid_claim.status();
+  EXPECT_EQ(paid_claim->reimbursement().state(), pv1::REIMBURSEMENT_STATE_PAID);
+  EXPECT_EQ(paid_claim->reimbursement().agency_invoice_id(),
+            february->agency_invoice().agency_invoice_id());
+
+  // Listing and reading: the agency and the municipality see theirs, no one else.
+  pv1::ListAgencyInvoicesRequest list;
+  list.set_agency_id("5561234567");
+  list.set_page_size(1);
+  auto page = Call(&Stub::ListAgencyInvoices, list, manager);
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(page->agency_invoices_size(), 1);
+  EXPECT_EQ(page->agency_invoices(0).month().month(), 2);  // newest first
+  list.set_page_token(page->next_page_token());
+  EXPECT_EQ(Call(&Stub::ListAgencyInvoices, list, manager)->agency_invoices(0).month().month(), 1);
+  pv1::ListAgencyInvoicesRequest of_municipality;
+  of_municipality.set_municipality_id("2418");
+  EXPECT_EQ(Call(&Stub::ListAgencyInvoices, of_municipality, finance)->agency_invoices_size(), 2);
+  EXPECT_EQ(Call(&Stub::ListAgencyInvoices, of_municipality, manager).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  pv1::GetAgencyInvoiceRequest get;
+  get.set_agency_invoice_id(january->agency_invoice().agency_invoice_id());
+  EXPECT_TRUE(Call(&Stub::GetAgencyInvoice, get, finance).ok());
+  EXPECT_EQ(Call(&Stub::GetAgencyInvoice, get, keys_.Mint(Finance("0834"))).status().code(),
+            absl::StatusCode::kPermissionDenied);
+
+  // An own home paid by February's approved run: the cost report sets the two side by side.
+  pv1::CreateAgreementRequest own;
+  own.set_request_id(NewUuid());
+  own.mutable_agreement()->set_assignment_kind(fhv::common::v1::ASSIGNMENT_KIND_FAMILJEHEM);
+  own.mutable_agreement()->set_home_id("home-own");
+  *own.mutable_agreement()->mutable_child_birth_date() = ToDate(absl::CivilDay(2015, 9, 9));
+  *own.mutable_agreement()->mutable_valid_from() = ToDate(absl::CivilDay(2024, 1, 1));
+  own.mutable_terms()->set_fee_level_code("BASE");
+  ASSERT_TRUE(Call(&Stub::CreateAgreement, own, finance).ok());
+  pv1::SetPayeeRequest payee;
+  payee.mutable_payee()->set_home_id("home-own");
+  payee.mutable_payee()->mutable_name()->set_given_name("Eva");
+  payee.mutable_payee()->mutable_name()->set_family_name("Berg");
+  payee.mutable_payee()->set_personnummer(MakePersonnummer("19750101", 5));
+  payee.mutable_payee()->mutable_account()->set_bankgiro("54029681");
+  ASSERT_TRUE(Call(&Stub::SetPayee, payee, finance).ok());
+  pv1::SetMunicipalityPaymentSettingsRequest settings;
+  settings.mutable_settings()->set_debtor_name("Malå kommun");
+  settings.mutable_settings()->set_organisationsnummer("212000-2627");
+  settings.mutable_settings()->mutable_debtor_account()->set_iban("SE4550000000058398257466");
+  settings.mutable_settings()->mutable_debtor_account()->set_bic("ESSESESS");
+  settings.mutable_settings()->set_execution_day_of_month(25);
+  ASSERT_TRUE(
+      Call(&Stub::SetMunicipalityPaymentSettings, settings, keys_.Mint(Admin("2418"))).ok());
+  pv1::CreatePaymentRunRequest run;
+  run.set_request_id(NewUuid());
+  run.set_municipality_id("2418");
+  run.mutable_month()->set_year(2024);
+  run.mutable_month()->set_month(2);
+  auto created = Call(&Stub::CreatePaymentRun, run, finance);
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_EQ(created->payment_run().agreement_count(), 1);  // the agency home is invoiced instead
+  pv1::ApprovePaymentRunRequest approve_run;
+  approve_run.set_payment_run_id(created->payment_run().payment_run_id());
+  approve_run.set_etag(created->payment_run().etag());
+  ASSERT_TRUE(Call(&Stub::ApprovePaymentRun, approve_run, finance).ok());
+
+  pv1::GetCostReportRequest report;
+  report.set_municipality_id("2418");
+  report.mutable_from_month()->set_year(2024);
+  report.mutable_from_month()->set_month(1);
+  report.mutable_to_month()->set_year(2024);
+  report.mutable_to_month()->set_month(3);
+  auto costs = Call(&Stub::GetCostReport, report, finance);
+  ASSERT_TRUE(costs.ok()) << costs.status();
+  ASSERT_EQ(costs->months_size(), 3);
+  const auto& jan = costs->months(0);
+  EXPECT_FALSE(jan.complete());  // no approved run for January
+  EXPECT_EQ(jan.agency_homes().placement_days(), 17);
+  const auto& feb = costs->months(1);
+  EXPECT_TRUE(feb.complete());
+  EXPECT_EQ(feb.own_homes().placements(), 1);
+  EXPECT_EQ(feb.own_homes().placement_days(), 29);
+  EXPECT_EQ(feb.own_homes().total_ore(), created->payment_run().taxable_total_ore() +
+                                             created->payment_run().tax_free_total_ore());
+  EXPECT_EQ(feb.agency_homes().invoiced_ore(), 29 * 180'000);
+  EXPECT_EQ(feb.agency_homes().reimbursements_ore(), 250'000);
+  EXPECT_EQ(feb.agency_homes().cost_per_day_ore(), (29 * 180'000 + 250'000 + 14) / 29);
+  EXPECT_EQ(feb.cost_per_day_difference_ore(),
+            feb.agency_homes().cost_per_day_ore() - feb.own_homes().cost_per_day_ore());
+  EXPECT_FALSE(costs->months(2).complete());  // March: no run, no invoice
+  report.mutable_to_month()->set_year(2027);
+  EXPECT_EQ(Call(&Stub::GetCostReport, report, finance).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  report.mutable_to_month()->set_year(2024);
+  EXPECT_EQ(Call(&Stub::GetCostReport, report, manager).status().code(),
+            absl::StatusCode::kPermissionDenied);
+
+  // The books balance; the invoices are owed to the agency.
+  pv1::ListLedgerEntriesRequest ledger;
+  ledger.set_municipality_id("2418");
+  auto books = Call(&Stub::ListLedgerEntries, ledger, finance);
+  ASSERT_TRUE(books.ok()) << books.status();
+  int64_t debit = 0, credit = 0, agencies = 0;
+  for (const auto& e : books->entries()) {
+    (e.side() == pv1::LEDGER_SIDE_DEBIT ? debit : credit) += e.amount_ore();
+    if (e.account() == "PAYABLE_AGENCIES") agencies += e.amount_ore();
+  }
+  EXPECT_EQ(debit, credit);
+  EXPECT_EQ(agencies,
+            january->agency_invoice().total_ore() + february->agency_invoice().total_ore());
+  auto admin = db_.Admin();
+  ASSERT_NE(admin, nullptr);
+  EXPECT_FALSE(admin->Exec({"tamper_invoice", "DELETE FROM payments.agency_invoice"}).ok());
 }
 
 }  // namespace

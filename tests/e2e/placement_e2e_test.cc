@@ -453,6 +453,54 @@ TEST_F(PlacementE2E, AnEmergencyIsDecidedByTheChairAndReportedToTheCommittee) {
     const int64_t base_fee = 1'123'700;
     EXPECT_EQ(created.payment_run().taxable_total_ore(),
               (2 * base_fee * days + days_in_month) / (2 * days_in_month));
+
+    // With the home's payee and the payer's settings, the run is approved and leaves a bank
+    // file whose one transfer is the run's net to the öre.
+    const std::string finance = keys_.Mint(Staff(kMala, "finance_officer"));
+    payv1::SetPayeeRequest payee;
+    payee.mutable_payee()->set_home_id(home);
+    payee.mutable_payee()->mutable_name()->set_given_name("Karin");
+    payee.mutable_payee()->mutable_name()->set_family_name("Lund");
+    payee.mutable_payee()->set_personnummer(MakePersonnummer("19700315", 4));
+    payee.mutable_payee()->mutable_account()->set_bankgiro("54029681");
+    payee.mutable_payee()->set_withholding_tax_bp(3100);
+    payv1::SetPayeeResponse kept;
+    ASSERT_TRUE(payments->SetPayee(Ctx(finance).get(), payee, &kept).ok());
+    payv1::SetMunicipalityPaymentSettingsRequest settings;
+    settings.mutable_settings()->set_debtor_name("Malå kommun");
+    settings.mutable_settings()->set_organisationsnummer("2120002627");
+    settings.mutable_settings()->mutable_debtor_account()->set_iban("SE4550000000058398257466");
+    settings.mutable_settings()->mutable_debtor_account()->set_bic("ESSESESS");
+    settings.mutable_settings()->set_execution_day_of_month(25);
+    payv1::SetMunicipalityPaymentSettingsResponse set;
+    ASSERT_TRUE(payments
+                    ->SetMunicipalityPaymentSettings(Ctx(keys_.Mint(Staff(kMala, "admin"))).get(),
+                                                     settings, &set)
+                    .ok());
+    payv1::RecalculatePaymentRunRequest recalc;
+    recalc.set_payment_run_id(created.payment_run().payment_run_id());
+    recalc.set_etag(created.payment_run().etag());
+    payv1::RecalculatePaymentRunResponse recalculated;
+    ASSERT_TRUE(payments->RecalculatePaymentRun(Ctx(finance).get(), recalc, &recalculated).ok());
+    ASSERT_TRUE(recalculated.payment_run().problems().empty());
+    payv1::ApprovePaymentRunRequest approve;
+    approve.set_payment_run_id(created.payment_run().payment_run_id());
+    approve.set_etag(recalculated.payment_run().etag());
+    payv1::ApprovePaymentRunResponse approved;
+    const grpc::Status approval =
+        payments->ApprovePaymentRun(Ctx(finance).get(), approve, &approved);
+    ASSERT_TRUE(approval.ok()) << approval.error_message();
+    payv1::GetBankFileRequest get_file;
+    get_file.set_payment_run_id(created.payment_run().payment_run_id());
+    payv1::GetBankFileResponse file;
+    ASSERT_TRUE(payments->GetBankFile(Ctx(finance).get(), get_file, &file).ok());
+    EXPECT_TRUE(file.end_of_file());
+    EXPECT_EQ(file.number_of_transactions(), 1);
+    EXPECT_EQ(file.control_sum_ore(), approved.payment_run().transfer_total_ore());
+    EXPECT_EQ(file.control_sum_ore(), recalculated.payment_run().taxable_total_ore() +
+                                          recalculated.payment_run().tax_free_total_ore() -
+                                          recalculated.payment_run().tax_withheld_total_ore());
+    EXPECT_THAT(file.content(), ::testing::HasSubstr("<Nm>Karin Lund</Nm>"));
   }
   // A jourhem: the limit runs once the child investigation is finished.
   pv1::RecordStatutoryStepRequest step;

@@ -46,9 +46,9 @@ TEST_P(ServicesE2E, MigratesServesHealthAndChecksEveryCaller) {
                                                                               &resp);
   } else {
     // Payments' RPCs arrive in parts: one not yet built answers UNIMPLEMENTED.
-    fhv::payments::v1::GetBankFileResponse resp;
-    st = fhv::payments::v1::PaymentsService::NewStub(channel)->GetBankFile(Ctx(token).get(), {},
-                                                                           &resp);
+    fhv::payments::v1::ListContactFamilyStaysResponse resp;
+    st = fhv::payments::v1::PaymentsService::NewStub(channel)->ListContactFamilyStays(
+        Ctx(token).get(), {}, &resp);
   }
   if (service != "payments") {
     // Implemented: a recruiter has no business there, and no method runs without a token.

@@ -809,9 +809,11 @@ TEST_F(JwtTest, ConcurrentVerification) {
 }
 
 TEST(PrincipalTest, OrgKindNames) {
-  for (OrgKind kind : {OrgKind::kMunicipality, OrgKind::kAgency, OrgKind::kInternal}) {
+  for (OrgKind kind :
+       {OrgKind::kMunicipality, OrgKind::kAgency, OrgKind::kInternal, OrgKind::kHome}) {
     EXPECT_EQ(ParseOrgKind(OrgKindName(kind)), kind);
   }
+  EXPECT_EQ(OrgKindName(OrgKind::kHome), "home");
   EXPECT_EQ(OrgKindName(OrgKind::kMunicipality), "municipality");
   EXPECT_EQ(OrgKindName(OrgKind::kAgency), "agency");
   EXPECT_EQ(OrgKindName(OrgKind::kInternal), "internal");
@@ -823,6 +825,10 @@ TEST(PrincipalTest, OrgKindNames) {
   EXPECT_FALSE(ValidateOrgId(OrgKind::kAgency, "556123456a").ok());
   EXPECT_TRUE(ValidateOrgId(OrgKind::kInternal, "fhv").ok());
   EXPECT_FALSE(ValidateOrgId(OrgKind::kInternal, "FHV").ok());
+  EXPECT_TRUE(ValidateOrgId(OrgKind::kHome, "3f1c2f0a-9e11-4a8a-9c57-0b6e4c1e4d2c").ok());
+  EXPECT_FALSE(ValidateOrgId(OrgKind::kHome, "").ok());
+  EXPECT_FALSE(ValidateOrgId(OrgKind::kHome, "home 1").ok());
+  EXPECT_FALSE(ValidateOrgId(OrgKind::kHome, std::string(65, 'a')).ok());
 }
 
 }  // namespace

@@ -40,7 +40,7 @@ ABSL_FLAG(std::string, issuer, "fhv-local", "mint: \"iss\" claim");
 ABSL_FLAG(std::string, audience, "fhv", "mint: \"aud\" claim");
 ABSL_FLAG(std::string, user, "", "mint: \"sub\" claim, a user id (never a personnummer)");
 ABSL_FLAG(std::string, org, "", "mint: kommunkod (4 digits), organisationsnummer (10) or fhv");
-ABSL_FLAG(std::string, org_kind, "", "mint: municipality | agency | internal");
+ABSL_FLAG(std::string, org_kind, "", "mint: municipality | agency | internal | home");
 ABSL_FLAG(std::string, roles, "", "mint: comma-separated roles, e.g. recruiter,admin");
 ABSL_FLAG(std::string, regions, "", "mint: comma-separated region ids");
 ABSL_FLAG(std::string, ttl, "8h", "mint: lifetime, e.g. 30m, 8h");
@@ -53,7 +53,8 @@ constexpr int kExitUsage = 2;
 constexpr char kSynopsis[] =
     "  fhv-token keygen --out=<path-prefix>\n"
     "  fhv-token mint --private_key=<pem> --user=<sub> --org=<id>\n"
-    "                 --org_kind=municipality|agency|internal [--roles=a,b] [--regions=r1,r2]\n"
+    "                 --org_kind=municipality|agency|internal|home [--roles=a,b] "
+    "[--regions=r1,r2]\n"
     "                 [--kid=dev] [--issuer=fhv-local] [--audience=fhv] [--ttl=8h]\n";
 
 int UsageError(absl::string_view message) {
@@ -138,7 +139,7 @@ int Mint() {
   if (org_kind_name.empty()) return UsageError("mint needs --org_kind");
   const std::optional<fhv::auth::OrgKind> org_kind = fhv::auth::ParseOrgKind(org_kind_name);
   if (!org_kind.has_value()) {
-    return UsageError("--org_kind must be municipality, agency or internal");
+    return UsageError("--org_kind must be municipality, agency, internal or home");
   }
   absl::Duration ttl;
   if (!absl::ParseDuration(absl::GetFlag(FLAGS_ttl), &ttl) || ttl <= absl::ZeroDuration()) {

@@ -185,4 +185,183 @@ inline const db::Statement kListLedger{
     "AND ($7::uuid IS NULL OR transaction_id = $7::uuid) AND ($8::text IS NULL OR source_id = $8) "
     "ORDER BY id LIMIT $2"};
 
+// The payees of municipality $1 for the homes $2.
+inline const db::Statement kPayeesOf{
+    "payees_of",
+    "SELECT body FROM payments.payee WHERE municipality_id = $1 AND home_id = ANY($2::text[])"};
+
+// Payouts by (run, home) after ($2, $3); filters NULL for all; $4 one run, $5 home, $6..$7 a
+// month range.
+inline const db::Statement kListPayouts{
+    "list_payouts",
+    "SELECT p.body, p.run_id, p.home_id FROM payments.payout p "
+    "JOIN payments.payment_run r ON r.id = p.run_id WHERE r.municipality_id = $1 "
+    "AND ($2::uuid IS NULL OR (p.run_id, p.home_id) > ($2::uuid, $3::text)) "
+    "AND ($4::uuid IS NULL OR p.run_id = $4::uuid) AND ($5::text IS NULL OR p.home_id = $5) "
+    "AND ($6::date IS NULL OR r.month >= $6::date) AND ($7::date IS NULL OR r.month <= $7::date) "
+    "ORDER BY p.run_id, p.home_id LIMIT $8"};
+
+inline const db::Statement kInsertRunFile{
+    "insert_run_file",
+    "INSERT INTO payments.run_file (run_id, kind, file_name, message_id, item_count, total_ore, "
+    "sha256, content, created_at) VALUES ($1::uuid, $2, $3, $4, $5, $6, $7, $8, $9)"};
+
+// A file's facts and bytes [$3, $3 + $4) (1-based $3, as substring counts).
+inline const db::Statement kRunFileChunk{
+    "run_file_chunk",
+    "SELECT file_name, message_id, item_count, total_ore, sha256, octet_length(content), "
+    "created_at, substring(content FROM $3::int FOR $4::int) FROM payments.run_file "
+    "WHERE run_id = $1::uuid AND kind = $2"};
+
+inline const db::Statement kInsertReceipt{
+    "insert_receipt",
+    "INSERT INTO payments.receipt (id, home_id, uploader_kind, uploader_org, created_at, content, "
+    "body) VALUES ($1::uuid, $2, $3, $4, $5, $6, $7)"};
+
+// $2: whether to read the content too.
+inline const db::Statement kGetReceipt{
+    "get_receipt",
+    "SELECT body, uploader_kind, uploader_org, reimbursement_id, "
+    "CASE WHEN $2::bool THEN content END FROM payments.receipt WHERE id = $1::uuid"};
+
+// Attaches receipts $1 of home $2 that no claim has yet to claim $3; the rows attached.
+inline const db::Statement kAttachReceipts{
+    "attach_receipts",
+    "UPDATE payments.receipt SET reimbursement_id = $3::uuid WHERE id = ANY($1::uuid[]) "
+    "AND home_id = $2 AND reimbursement_id IS NULL RETURNING body"};
+
+inline const db::Statement kInsertPurchase{
+    "insert_purchase",
+    "INSERT INTO payments.purchase_approval (id, agreement_id, home_id, paying_municipality_id, "
+    "agency_id, state, created_at, updated_at, body) "
+    "VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6, $7, $7, $8)"};
+
+inline const db::Statement kGetPurchase{
+    "get_purchase", "SELECT body, version FROM payments.purchase_approval WHERE id = $1::uuid"};
+
+inline const db::Statement kLockPurchase{
+    "lock_purchase",
+    "SELECT body, version FROM payments.purchase_approval WHERE id = $1::uuid FOR UPDATE"};
+
+inline const db::Statement kUpdatePurchase{
+    "update_purchase",
+    "UPDATE payments.purchase_approval SET state = $2, body = $3, version = version + 1, "
+    "updated_at = $4 WHERE id = $1::uuid RETURNING version"};
+
+// Pre-approvals seen by one party ($1 payer, $2 home, or $3 agency; the others NULL) by id
+// after $4; filters NULL for all.
+inline const db::Statement kListPurchases{
+    "list_purchases",
+    "SELECT body, version, id FROM payments.purchase_approval "
+    "WHERE ($1::text IS NULL OR paying_municipality_id = $1) AND ($2::text IS NULL OR home_id = "
+    "$2) "
+    "AND ($3::text IS NULL OR agency_id = $3) AND ($4::uuid IS NULL OR id > $4::uuid) "
+    "AND ($5::text IS NULL OR home_id = $5) AND ($6::uuid IS NULL OR agreement_id = $6::uuid) "
+    "AND ($7::text[] IS NULL OR state = ANY($7)) ORDER BY id LIMIT $8"};
+
+inline const db::Statement kInsertClaim{
+    "insert_claim",
+    "INSERT INTO payments.reimbursement (id, agreement_id, home_id, paying_municipality_id, "
+    "agency_id, kind, state, created_at, updated_at, body) "
+    "VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6, $7, $8, $8, $9)"};
+
+inline const db::Statement kGetClaim{
+    "get_claim", "SELECT body, version FROM payments.reimbursement WHERE id = $1::uuid"};
+
+inline const db::Statement kLockClaim{
+    "lock_claim",
+    "SELECT body, version FROM payments.reimbursement WHERE id = $1::uuid FOR UPDATE"};
+
+inline const db::Statement kUpdateClaim{
+    "update_claim",
+    "UPDATE payments.reimbursement SET state = $2, payment_run_id = $3::uuid, body = $4, "
+    "version = version + 1, updated_at = $5, agency_invoice_id = $6::uuid WHERE id = $1::uuid "
+    "RETURNING version"};
+
+// Claims seen by one party (as kListPurchases), newest first, after ($4 time, $5 id).
+inline const db::Statement kListClaims{
+    "list_claims",
+    "SELECT body, version, created_at, id FROM payments.reimbursement "
+    "WHERE ($1::text IS NULL OR paying_municipality_id = $1) AND ($2::text IS NULL OR home_id = "
+    "$2) "
+    "AND ($3::text IS NULL OR agency_id = $3) "
+    "AND ($4::timestamptz IS NULL OR (created_at, id) < ($4::timestamptz, $5::uuid)) "
+    "AND ($6::text IS NULL OR home_id = $6) AND ($7::uuid IS NULL OR agreement_id = $7::uuid) "
+    "AND ($8::text[] IS NULL OR state = ANY($8)) AND ($9::text[] IS NULL OR kind = ANY($9)) "
+    "ORDER BY created_at DESC, id DESC LIMIT $10"};
+
+// The approved claims of payer $1's own homes that no run pays yet.
+inline const db::Statement kPayableClaims{
+    "payable_claims",
+    "SELECT body, version FROM payments.reimbursement WHERE paying_municipality_id = $1 "
+    "AND state = 'REIMBURSEMENT_STATE_APPROVED' AND payment_run_id IS NULL AND agency_id = '' "
+    "ORDER BY id"};
+
+// The claims bound to run $1, locked.
+inline const db::Statement kClaimsOfRun{
+    "claims_of_run",
+    "SELECT body, version FROM payments.reimbursement WHERE payment_run_id = $1::uuid "
+    "ORDER BY id FOR UPDATE"};
+
+// The agreements of a home (a home has few), for who may act for it.
+inline const db::Statement kAgreementsOfHome{
+    "agreements_of_home",
+    "SELECT body, version FROM payments.agreement WHERE home_id = $1 ORDER BY id LIMIT 1000"};
+
+// The approved claims of agency $2's homes paid by $1 not yet invoiced, locked.
+inline const db::Statement kInvoiceableClaims{
+    "invoiceable_claims",
+    "SELECT body, version FROM payments.reimbursement WHERE paying_municipality_id = $1 "
+    "AND agency_id = $2 AND state = 'REIMBURSEMENT_STATE_APPROVED' AND agency_invoice_id IS NULL "
+    "ORDER BY id FOR UPDATE"};
+
+// The agency homes' agreements of payer $1 in force on some day from $2 to $3.
+inline const db::Statement kAgencyAgreementsInForce{
+    "agency_agreements_in_force",
+    "SELECT body, version FROM payments.agreement WHERE paying_municipality_id = $1 "
+    "AND agency_home AND valid_from <= $3::date AND (valid_to IS NULL OR valid_to >= $2::date) "
+    "ORDER BY id"};
+
+// Creates the invoice of ($2 agency, $3 municipality, $4 month) unless it exists: no row then.
+inline const db::Statement kInsertInvoice{
+    "insert_invoice",
+    "INSERT INTO payments.agency_invoice (id, agency_id, municipality_id, month, created_at, body) "
+    "VALUES ($1::uuid, $2, $3, $4::date, $5, $6) "
+    "ON CONFLICT (agency_id, municipality_id, month) DO NOTHING RETURNING id"};
+
+inline const db::Statement kGetInvoice{
+    "get_invoice", "SELECT body FROM payments.agency_invoice WHERE id = $1::uuid"};
+
+inline const db::Statement kInvoiceOfMonth{
+    "invoice_of_month",
+    "SELECT body FROM payments.agency_invoice WHERE agency_id = $1 AND municipality_id = $2 "
+    "AND month = $3::date"};
+
+// Invoices of agency $1 and/or municipality $2 (NULL for any), newest month first, after
+// ($3 month, $4 id); $5..$6 a month range.
+inline const db::Statement kListInvoices{
+    "list_invoices",
+    "SELECT body, month, id FROM payments.agency_invoice "
+    "WHERE ($1::text IS NULL OR agency_id = $1) AND ($2::text IS NULL OR municipality_id = $2) "
+    "AND ($3::date IS NULL OR (month, id) < ($3::date, $4::uuid)) "
+    "AND ($5::date IS NULL OR month >= $5::date) AND ($6::date IS NULL OR month <= $6::date) "
+    "ORDER BY month DESC, id DESC LIMIT $7"};
+
+// The invoices of municipality $1 from month $2 to $3.
+inline const db::Statement kInvoicesOfPeriod{
+    "invoices_of_period",
+    "SELECT body FROM payments.agency_invoice WHERE municipality_id = $1 AND month >= $2::date "
+    "AND month <= $3::date"};
+
+inline const db::Statement kInsertRunCost{
+    "insert_run_cost",
+    "INSERT INTO payments.run_cost (run_id, municipality_id, month, figures) "
+    "VALUES ($1::uuid, $2, $3::date, $4)"};
+
+// The approved runs' cost figures of municipality $1 from month $2 to $3.
+inline const db::Statement kRunCostsOfPeriod{
+    "run_costs_of_period",
+    "SELECT month, figures FROM payments.run_cost WHERE municipality_id = $1 "
+    "AND month >= $2::date AND month <= $3::date"};
+
 }  // namespace fhv::payments::sql

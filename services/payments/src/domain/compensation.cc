@@ -238,4 +238,13 @@ absl::Status ValidateRateTable(const v1::RateTable& t) {
   return v.ToStatus();
 }
 
+absl::StatusOr<absl::CivilMonth> MonthOf(const v1::YearMonth& m, const std::string& field) {
+  if (m.year() < 2000 || m.year() > 9999 || m.month() < 1 || m.month() > 12) {
+    Violations v;
+    v.Add(field, "must be a month: year 2000..9999, month 1..12");
+    return v.ToStatus();
+  }
+  return absl::CivilMonth(m.year(), m.month());
+}
+
 }  // namespace fhv::payments

@@ -65,4 +65,7 @@ absl::StatusOr<std::vector<Line>> MonthLines(const AgreementPeriod& agreement,
 // below their base, exactly one fee level "BASE".
 absl::Status ValidateRateTable(const v1::RateTable& table);
 
+// A month of a request: INVALID_ARGUMENT naming `field` unless it is a calendar month.
+absl::StatusOr<absl::CivilMonth> MonthOf(const v1::YearMonth& m, const std::string& field);
+
 }  // namespace fhv::payments

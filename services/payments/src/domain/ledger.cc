@@ -7,18 +7,26 @@
 namespace fhv::payments {
 namespace {
 
-void Post(std::vector<v1::LedgerEntry>& out, const v1::PaymentRun& run, absl::CivilDay day,
-          const std::string& account, int64_t debit_amount, const std::string& home) {
+// One entry of `source`; a positive `debit_amount` is a debit, a negative one a credit.
+struct Source {
+  const std::string& municipality_id;
+  const std::string& id;
+  v1::LedgerSourceKind kind;
+  absl::CivilDay day;
+};
+
+void Post(std::vector<v1::LedgerEntry>& out, const Source& src, const std::string& account,
+          int64_t debit_amount, const std::string& counterparty) {
   if (debit_amount == 0) return;
   v1::LedgerEntry& e = out.emplace_back();
-  e.set_municipality_id(run.municipality_id());
-  *e.mutable_posting_date() = ToDate(day);
+  e.set_municipality_id(src.municipality_id);
+  *e.mutable_posting_date() = ToDate(src.day);
   e.set_account(account);
   e.set_side(debit_amount > 0 ? v1::LEDGER_SIDE_DEBIT : v1::LEDGER_SIDE_CREDIT);
   e.set_amount_ore(debit_amount > 0 ? debit_amount : -debit_amount);
-  e.set_source_kind(v1::LEDGER_SOURCE_KIND_PAYMENT_RUN_APPROVED);
-  e.set_source_id(run.payment_run_id());
-  e.set_counterparty_id(home);
+  e.set_source_kind(src.kind);
+  e.set_source_id(src.id);
+  e.set_counterparty_id(counterparty);
 }
 
 }  // namespace
@@ -48,14 +56,48 @@ std::vector<v1::LedgerEntry> ApprovalEntries(const v1::PaymentRun& run,
     expenses[l.home_id()][ExpenseAccount(l.kind())] += l.amount_ore();
   }
   std::vector<v1::LedgerEntry> out;
+  const Source src{run.municipality_id(), run.payment_run_id(),
+                   v1::LEDGER_SOURCE_KIND_PAYMENT_RUN_APPROVED, posting_date};
   for (const v1::Payout& p : payouts) {
     for (const auto& [account, amount] : expenses[p.home_id()]) {
-      Post(out, run, posting_date, account, amount, p.home_id());
+      Post(out, src, account, amount, p.home_id());
     }
-    Post(out, run, posting_date, "TAX_WITHHELD", -p.tax_withheld_ore(), p.home_id());
+    Post(out, src, "TAX_WITHHELD", -p.tax_withheld_ore(), p.home_id());
     // What the home is owed: its lines less the tax (a negative net is owed by the home).
-    Post(out, run, posting_date, "PAYABLE_HOMES", -(p.net_ore() - p.carried_in_ore()), p.home_id());
+    Post(out, src, "PAYABLE_HOMES", -(p.net_ore() - p.carried_in_ore()), p.home_id());
   }
+  return out;
+}
+
+std::vector<v1::LedgerEntry> PaidEntries(const v1::PaymentRun& run,
+                                         const std::vector<v1::Payout>& payouts,
+                                         absl::CivilDay posting_date) {
+  std::vector<v1::LedgerEntry> out;
+  const Source src{run.municipality_id(), run.payment_run_id(),
+                   v1::LEDGER_SOURCE_KIND_PAYMENT_RUN_PAID, posting_date};
+  int64_t total = 0;
+  for (const v1::Payout& p : payouts) {
+    if (!p.transferred()) continue;
+    Post(out, src, "PAYABLE_HOMES", p.net_ore(), p.home_id());
+    total += p.net_ore();
+  }
+  Post(out, src, "BANK", -total, run.municipality_id());
+  return out;
+}
+
+std::vector<v1::LedgerEntry> InvoiceEntries(const v1::AgencyInvoice& invoice,
+                                            absl::CivilDay posting_date) {
+  std::vector<v1::LedgerEntry> out;
+  const Source src{invoice.municipality_id(), invoice.agency_invoice_id(),
+                   v1::LEDGER_SOURCE_KIND_AGENCY_INVOICE, posting_date};
+  int64_t placements = 0, claims = 0;
+  for (const auto& l : invoice.lines()) {
+    (l.kind() == v1::AGENCY_INVOICE_LINE_KIND_REIMBURSEMENT ? claims : placements) +=
+        l.amount_ore();
+  }
+  Post(out, src, "AGENCY_PLACEMENT_EXPENSE", placements, invoice.agency().id());
+  Post(out, src, "REIMBURSEMENT_EXPENSE", claims, invoice.agency().id());
+  Post(out, src, "PAYABLE_AGENCIES", -(placements + claims), invoice.agency().id());
   return out;
 }
 

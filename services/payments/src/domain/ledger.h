@@ -24,6 +24,17 @@ std::vector<v1::LedgerEntry> ApprovalEntries(const v1::PaymentRun& run,
                                              const std::vector<v1::Payout>& payouts,
                                              absl::CivilDay posting_date);
 
+// The entries of a paid run: per transferred payout, its net paid from PAYABLE_HOMES (debit);
+// the transfer total out of BANK (credit).
+std::vector<v1::LedgerEntry> PaidEntries(const v1::PaymentRun& run,
+                                         const std::vector<v1::Payout>& payouts,
+                                         absl::CivilDay posting_date);
+
+// The entries of an agency invoice: its daily rates (AGENCY_PLACEMENT_EXPENSE) and claims
+// (REIMBURSEMENT_EXPENSE) owed to the agency (credit PAYABLE_AGENCIES).
+std::vector<v1::LedgerEntry> InvoiceEntries(const v1::AgencyInvoice& invoice,
+                                            absl::CivilDay posting_date);
+
 // True if the debits of `entries` equal their credits and every amount is positive.
 bool Balanced(const std::vector<v1::LedgerEntry>& entries);
 

@@ -1,7 +1,10 @@
 #include "services/payments/src/domain/run.h"
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "common/util/dates.h"
+#include "common/util/hash.h"
 #include "services/payments/src/domain/agreement.h"
 
 namespace fhv::payments {
@@ -45,6 +48,31 @@ absl::Status RunBuilder::Add(const v1::Agreement& a) {
   return absl::OkStatus();
 }
 
+void RunBuilder::AddReimbursement(const v1::Reimbursement& c) {
+  first_agreement_of_home_.emplace(c.home_id(), c.agreement_id());
+  v1::PaymentLine& out = lines_.emplace_back();
+  out.set_line_id(absl::StrCat(run_id_, "-", lines_.size()));
+  out.set_payment_run_id(run_id_);
+  out.mutable_month()->set_year(static_cast<int>(month_.year()));
+  out.mutable_month()->set_month(month_.month());
+  out.set_agreement_id(c.agreement_id());
+  out.set_home_id(c.home_id());
+  out.set_child_id(c.child_id());
+  out.set_kind(v1::PAYMENT_LINE_KIND_REIMBURSEMENT);
+  *out.mutable_period_start() = c.expense_date();
+  *out.mutable_period_end() = c.expense_date();
+  out.set_full_rate_ore(c.claimed_amount_ore());
+  out.set_amount_ore(c.approved_amount_ore());
+  out.set_taxable(false);
+  out.set_reimbursement_id(c.reimbursement_id());
+  // The claim's own description is the home's text: it stays with the claim.
+  out.set_description(
+      absl::StrCat("Reimbursement (",
+                   absl::AsciiStrToLower(absl::StripPrefix(v1::ReimbursementKind_Name(c.kind()),
+                                                           "REIMBURSEMENT_KIND_")),
+                   ")"));
+}
+
 std::vector<v1::Payout> RunBuilder::Finish(const std::map<std::string, PayeeFacts>& payees,
                                            v1::PaymentRun& run) const {
   std::map<std::string, v1::Payout> by_home;
@@ -64,7 +92,8 @@ std::vector<v1::Payout> RunBuilder::Finish(const std::map<std::string, PayeeFact
   int64_t withheld = 0, transferred = 0, carried = 0;
   int transfers = 0;
   for (auto& [home, p] : by_home) {
-    p.set_payout_id(absl::StrCat(run_id_, "-", home));
+    // 32 hex digits: short enough to be the bank file's end-to-end id.
+    p.set_payout_id(Sha256Hex(absl::StrCat(run_id_, "/", home)).substr(0, 32));
     p.set_payment_run_id(run_id_);
     p.mutable_month()->set_year(static_cast<int>(month_.year()));
     p.mutable_month()->set_month(month_.month());

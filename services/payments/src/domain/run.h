@@ -31,6 +31,9 @@ class RunBuilder {
   // FAILED_PRECONDITION if the rate table lacks what the terms name.
   absl::Status Add(const v1::Agreement& agreement);
 
+  // Adds the line of an approved claim not yet paid: its approved amount, tax-free.
+  void AddReimbursement(const v1::Reimbursement& claim);
+
   // The lines added so far, in the order added, with ids "<run>-<n>".
   const std::vector<v1::PaymentLine>& lines() const { return lines_; }
 

@@ -1,5 +1,6 @@
 #include "services/payments/src/grpc/payments_handlers.h"
 
+#include <algorithm>
 #include <map>
 #include <optional>
 
@@ -13,10 +14,15 @@
 #include "fhv/placement/v1/events.pb.h"
 #include "services/payments/src/domain/accounts.h"
 #include "services/payments/src/domain/agreement.h"
+#include "services/payments/src/domain/bank_file.h"
+#include "services/payments/src/domain/claims.h"
 #include "services/payments/src/domain/compensation.h"
+#include "services/payments/src/domain/invoice.h"
 #include "services/payments/src/domain/ledger.h"
 #include "services/payments/src/domain/run.h"
 #include "services/payments/src/storage/agreement_store.h"
+#include "services/payments/src/storage/claim_store.h"
+#include "services/payments/src/storage/invoice_store.h"
 #include "services/payments/src/storage/ledger_store.h"
 #include "services/payments/src/storage/payee_store.h"
 #include "services/payments/src/storage/rate_store.h"
@@ -360,16 +366,6 @@ namespace {
 
 constexpr char kRun[] = "payment_run";
 
-// A month of a request: INVALID_ARGUMENT naming `field` unless it is a calendar month.
-absl::StatusOr<absl::CivilMonth> MonthOf(const v1::YearMonth& m, const std::string& field) {
-  if (m.year() < 2000 || m.year() > 9999 || m.month() < 1 || m.month() > 12) {
-    Violations v;
-    v.Add(field, "must be a month: year 2000..9999, month 1..12");
-    return v.ToStatus();
-  }
-  return absl::CivilMonth(m.year(), m.month());
-}
-
 // Whether `p` works with the payments of `municipality_id`.
 bool PaysFor(const auth::Principal& p, const std::string& municipality_id) {
   return p.org_kind == auth::OrgKind::kInternal ||
@@ -386,14 +382,17 @@ void Enter(v1::PaymentRun& run, v1::PaymentRunState state, const std::string& us
   t->set_reason(reason);
 }
 
-// (Re)calculates the run from the agreements in force and the payees: its lines, payouts,
-// totals and problems.
+// (Re)calculates the run from the agreements in force, the approved claims not yet paid and
+// the payees: its lines, payouts, totals and problems.
 absl::Status Calculate(db::Connection& conn, v1::PaymentRun& run, const v1::RateTable& table) {
   const absl::CivilMonth month(run.month().year(), run.month().month());
   RunBuilder builder(run.payment_run_id(), month, table);
   auto st = RunStore::ForEachAgreementInForce(
       conn, run.municipality_id(), month, [&](const v1::Agreement& a) { return builder.Add(a); });
   if (!st.ok()) return st;
+  auto claims = ClaimStore::Payable(conn, run.municipality_id());
+  if (!claims.ok()) return claims.status();
+  for (const v1::Reimbursement& c : *claims) builder.AddReimbursement(c);
   auto payees = PayeeStore::Facts(conn, run.municipality_id());
   if (!payees.ok()) return payees.status();
   const std::vector<v1::Payout> payouts = builder.Finish(*payees, run);
@@ -401,11 +400,12 @@ absl::Status Calculate(db::Connection& conn, v1::PaymentRun& run, const v1::Rate
   return RunStore::ReplaceLines(conn, run.payment_run_id(), builder.lines(), payouts);
 }
 
-// Locks a CALCULATED run of the caller's municipality, as last read (`etag`); a run that is
-// approved, paid or failed is immutable (INVALID_STATE).
-absl::StatusOr<v1::PaymentRun> LockCalculated(server::CallContext& call, db::Connection& conn,
-                                              const std::string& id, const std::string& etag) {
-  Violations v;
+// Locks a run of the caller's municipality, as last read (`etag`), in one of `states` (else
+// INVALID_STATE with `why`). `v` holds the request's other violations, reported together.
+absl::StatusOr<v1::PaymentRun> LockRun(server::CallContext& call, db::Connection& conn,
+                                       Violations v, const std::string& id, const std::string& etag,
+                                       std::initializer_list<v1::PaymentRunState> states,
+                                       absl::string_view why) {
   if (!IsUuid(id)) v.Add("payment_run_id", "must be a run id");
   if (etag.empty()) v.Add("etag", "is required: the run's etag as last read");
   if (auto st = v.ToStatus(); !st.ok()) return st;
@@ -417,12 +417,18 @@ absl::StatusOr<v1::PaymentRun> LockCalculated(server::CallContext& call, db::Con
   if (run->etag() != etag) {
     return StaleEtag("run");
   }
-  if (run->state() != v1::PAYMENT_RUN_STATE_CALCULATED) {
-    return Error(absl::StatusCode::kFailedPrecondition, "INVALID_STATE",
-                 "only a calculated run is recalculated or approved; an approved run is immutable",
+  if (std::find(states.begin(), states.end(), run->state()) == states.end()) {
+    return Error(absl::StatusCode::kFailedPrecondition, "INVALID_STATE", why,
                  {{"state", v1::PaymentRunState_Name(run->state())}});
   }
   return run;
+}
+
+// Locks a CALCULATED run; one that is approved, paid or failed is immutable.
+absl::StatusOr<v1::PaymentRun> LockCalculated(server::CallContext& call, db::Connection& conn,
+                                              const std::string& id, const std::string& etag) {
+  return LockRun(call, conn, Violations(), id, etag, {v1::PAYMENT_RUN_STATE_CALCULATED},
+                 "only a calculated run is recalculated or approved; an approved run is immutable");
 }
 
 }  // namespace
@@ -785,6 +791,73 @@ grpc::ServerUnaryReactor* PaymentsHandlers::SetPayee(grpc::CallbackServerContext
 }  // namespace fhv::payments
 
 namespace fhv::payments {
+namespace {
+
+// Writes the approved run's bank file (from its payees as they are now) and finance export, and
+// notes the bank file's hash in `run`. PAYEE_MISSING if a payee lost its account since the run
+// was calculated.
+absl::Status WriteRunFiles(db::Connection& conn, v1::PaymentRun& run,
+                           const v1::MunicipalityPaymentSettings& settings,
+                           const std::vector<v1::PaymentLine>& lines,
+                           const std::vector<v1::Payout>& payouts, absl::Time now) {
+  std::vector<std::string> homes;
+  for (const v1::Payout& p : payouts) {
+    if (p.transferred()) homes.push_back(p.home_id());
+  }
+  auto payees = PayeeStore::PayeesOf(conn, run.municipality_id(), homes);
+  if (!payees.ok()) return payees.status();
+  std::vector<Transfer> transfers;
+  for (const v1::Payout& p : payouts) {
+    if (!p.transferred()) continue;
+    const auto payee = payees->find(p.home_id());
+    if (payee == payees->end() || !payee->second.has_account()) {
+      return Error(absl::StatusCode::kFailedPrecondition, "PAYEE_MISSING",
+                   "a home of the run has no payee with an account; recalculate the run",
+                   {{"home_id", p.home_id()}});
+    }
+    const auto& name = payee->second.name();
+    transfers.push_back({.end_to_end_id = p.payout_id(),
+                         .amount_ore = p.net_ore(),
+                         .creditor_name = absl::StrCat(name.given_name(), " ", name.family_name()),
+                         .account = payee->second.account()});
+  }
+  auto bank_file = Pain001(run, settings, transfers, now);
+  if (!bank_file.ok()) return absl::InternalError(bank_file.status().message());
+  if (bank_file->total_ore != run.transfer_total_ore() ||
+      bank_file->item_count != run.transfer_count()) {
+    return absl::InternalError("the bank file does not match the run's totals");
+  }
+  if (auto st =
+          RunStore::PutFile(conn, run.payment_run_id(), RunFileKind::kBankFile, *bank_file, now);
+      !st.ok()) {
+    return st;
+  }
+  run.set_bank_file_sha256(bank_file->sha256);
+  return RunStore::PutFile(conn, run.payment_run_id(), RunFileKind::kFinanceExport,
+                           FinanceCsv(run, lines), now);
+}
+
+// Binds the claims the run's lines pay to the run. RUN_OUTDATED if one was paid by another run
+// or changed since the run was calculated.
+absl::Status BindClaims(db::Connection& conn, const v1::PaymentRun& run,
+                        const std::vector<v1::PaymentLine>& lines, absl::Time now) {
+  for (const v1::PaymentLine& l : lines) {
+    if (l.reimbursement_id().empty()) continue;
+    auto c = ClaimStore::LockClaim(conn, l.reimbursement_id());
+    if (!c.ok()) return c.status();
+    if (c->state() != v1::REIMBURSEMENT_STATE_APPROVED || !c->payment_run_id().empty() ||
+        c->approved_amount_ore() != l.amount_ore()) {
+      return FailedPrecondition("RUN_OUTDATED",
+                                "a claim of the run changed since it was calculated; recalculate");
+    }
+    c->set_payment_run_id(run.payment_run_id());
+    *c->mutable_update_time() = ToTimestamp(now);
+    if (auto st = ClaimStore::UpdateClaim(conn, *c, now); !st.ok()) return st;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
 
 grpc::ServerUnaryReactor* PaymentsHandlers::ApprovePaymentRun(
     grpc::CallbackServerContext* ctx, const v1::ApprovePaymentRunRequest* request,
@@ -821,6 +894,14 @@ grpc::ServerUnaryReactor* PaymentsHandlers::ApprovePaymentRun(
         *run->mutable_execution_date() = ToDate(execution);
         const auto entries = ApprovalEntries(*run, *lines, *payouts, Today(call.now()));
         if (auto st = LedgerStore::Append(conn, NewUuid(), entries, call.now()); !st.ok()) {
+          return st;
+        }
+        if (auto st = WriteRunFiles(conn, *run, **settings, *lines, *payouts, call.now());
+            !st.ok()) {
+          return st;
+        }
+        if (auto st = BindClaims(conn, *run, *lines, call.now()); !st.ok()) return st;
+        if (auto st = InvoiceStore::PutRunCost(conn, *run, OwnHomeCosts(*lines)); !st.ok()) {
           return st;
         }
         Enter(*run, v1::PAYMENT_RUN_STATE_APPROVED, call.principal().user, call.now());
@@ -887,6 +968,217 @@ grpc::ServerUnaryReactor* PaymentsHandlers::ListLedgerEntries(
           response->set_next_page_token(EncodePageToken(
               filters.SerializeAsString(), {response->entries().rbegin()->entry_id()}));
         }
+        return absl::OkStatus();
+      });
+}
+
+grpc::ServerUnaryReactor* PaymentsHandlers::MarkPaymentRunPaid(
+    grpc::CallbackServerContext* ctx, const v1::MarkPaymentRunPaidRequest* request,
+    v1::MarkPaymentRunPaidResponse* response) {
+  return server::Serve(
+      rt_, ctx,
+      {.method = "MarkPaymentRunPaid",
+       .action = auth::Action::kWorkPaymentRuns,
+       .kind = server::CallKind::kWrite,
+       .request_id = request->request_id()},
+      *request, response,
+      [request, response](server::CallContext& call, db::Connection& conn) -> absl::Status {
+        Violations v;
+        auto paid = FromDate(request->paid_date(), "paid_date");
+        if (!paid.ok()) {
+          v.Check("paid_date", paid.status());
+        } else if (*paid > Today(call.now())) {
+          v.Add("paid_date", "is in the future");
+        }
+        validation::CheckText(v, "bank_reference", request->bank_reference(), 140, false);
+        auto run = LockRun(call, conn, std::move(v), request->payment_run_id(), request->etag(),
+                           {v1::PAYMENT_RUN_STATE_APPROVED, v1::PAYMENT_RUN_STATE_FAILED},
+                           "only an approved or failed run is marked paid");
+        if (!run.ok()) return run.status();
+        auto payouts = RunStore::PayoutsOf(conn, run->payment_run_id());
+        if (!payouts.ok()) return payouts.status();
+        if (auto st = LedgerStore::Append(conn, NewUuid(), PaidEntries(*run, *payouts, *paid),
+                                          call.now());
+            !st.ok()) {
+          return st;
+        }
+        auto claims = ClaimStore::OfRun(conn, run->payment_run_id());
+        if (!claims.ok()) return claims.status();
+        for (v1::Reimbursement& c : *claims) {
+          MarkClaimPaid(c, call.principal().user, call.now());
+          if (auto st = ClaimStore::UpdateClaim(conn, c, call.now()); !st.ok()) return st;
+        }
+        *run->mutable_paid_date() = ToDate(*paid);
+        run->set_bank_reference(request->bank_reference());
+        Enter(*run, v1::PAYMENT_RUN_STATE_PAID, call.principal().user, call.now());
+        *run->mutable_update_time() = ToTimestamp(call.now());
+        if (auto st = RunStore::Update(conn, *run, call.now()); !st.ok()) return st;
+        call.Audit(kRun, run->payment_run_id());
+        *response->mutable_payment_run() = *std::move(run);
+        return absl::OkStatus();
+      });
+}
+
+grpc::ServerUnaryReactor* PaymentsHandlers::MarkPaymentRunFailed(
+    grpc::CallbackServerContext* ctx, const v1::MarkPaymentRunFailedRequest* request,
+    v1::MarkPaymentRunFailedResponse* response) {
+  return server::Serve(
+      rt_, ctx,
+      {.method = "MarkPaymentRunFailed",
+       .action = auth::Action::kWorkPaymentRuns,
+       .kind = server::CallKind::kWrite,
+       .request_id = request->request_id()},
+      *request, response,
+      [request, response](server::CallContext& call, db::Connection& conn) -> absl::Status {
+        Violations v;
+        validation::CheckText(v, "reason", request->reason(), 1000, true);
+        auto run =
+            LockRun(call, conn, std::move(v), request->payment_run_id(), request->etag(),
+                    {v1::PAYMENT_RUN_STATE_APPROVED}, "only an approved run is marked failed");
+        if (!run.ok()) return run.status();
+        Enter(*run, v1::PAYMENT_RUN_STATE_FAILED, call.principal().user, call.now(),
+              request->reason());
+        *run->mutable_update_time() = ToTimestamp(call.now());
+        if (auto st = RunStore::Update(conn, *run, call.now()); !st.ok()) return st;
+        call.Audit(kRun, run->payment_run_id());
+        *response->mutable_payment_run() = *std::move(run);
+        return absl::OkStatus();
+      });
+}
+
+grpc::ServerUnaryReactor* PaymentsHandlers::ListPayouts(grpc::CallbackServerContext* ctx,
+                                                        const v1::ListPayoutsRequest* request,
+                                                        v1::ListPayoutsResponse* response) {
+  return server::Serve(
+      rt_, ctx, {.method = "ListPayouts", .action = auth::Action::kWorkPaymentRuns}, *request,
+      response,
+      [request, response](server::CallContext& call, db::Connection& conn) -> absl::Status {
+        auto page_size = PageSize(request->page_size(), 500, 5000);
+        if (!page_size.ok()) return page_size.status();
+        Violations v;
+        if (request->payment_run_id().empty() && request->home_id().empty()) {
+          v.Add("payment_run_id", "or home_id is required");
+        }
+        if (!request->payment_run_id().empty() && !IsUuid(request->payment_run_id())) {
+          v.Add("payment_run_id", "must be a run id");
+        }
+        validation::CheckText(v, "home_id", request->home_id(), 64, false);
+        PayoutFilter filter{.run_id = request->payment_run_id(), .home_id = request->home_id()};
+        if (request->has_from_month()) {
+          auto m = MonthOf(request->from_month(), "from_month");
+          if (m.ok())
+            filter.from = *m;
+          else
+            v.Check("from_month", m.status());
+        }
+        if (request->has_to_month()) {
+          auto m = MonthOf(request->to_month(), "to_month");
+          if (m.ok())
+            filter.to = *m;
+          else
+            v.Check("to_month", m.status());
+        }
+        v1::ListPayoutsRequest filters = *request;
+        filters.clear_page_size();
+        filters.clear_page_token();
+        auto key = DecodePageToken(request->page_token(), filters.SerializeAsString(), 2);
+        std::optional<std::pair<std::string, std::string>> after;
+        if (!key.ok() || (!key->empty() && !IsUuid((*key)[0]))) {
+          v.Add("page_token", "is not a token of this listing");
+        } else if (!key->empty()) {
+          after = std::pair((*key)[0], (*key)[1]);
+        }
+        if (auto st = v.ToStatus(); !st.ok()) return st;
+        std::optional<std::pair<std::string, std::string>> last;
+        auto payouts =
+            RunStore::ListPayouts(conn, call.principal().org_id, filter, *page_size, after, &last);
+        if (!payouts.ok()) return payouts.status();
+        call.Audit("payouts",
+                   !request->home_id().empty() ? request->home_id() : request->payment_run_id());
+        for (auto& p : *payouts) *response->add_payouts() = std::move(p);
+        if (last) {
+          response->set_next_page_token(
+              EncodePageToken(filters.SerializeAsString(), {last->first, last->second}));
+        }
+        return absl::OkStatus();
+      });
+}
+
+namespace {
+
+// Fills `response` with a chunk of a file of an approved, paid or failed run of the caller;
+// returns the file's facts (without content) for the fields particular to the file.
+template <typename Request, typename Response>
+absl::StatusOr<RunFile> ServeRunFile(server::CallContext& call, db::Connection& conn,
+                                     const Request& request, Response& response, RunFileKind kind) {
+  constexpr int kDefaultChunk = 1 << 20, kMaxChunk = 3 << 20;
+  Violations v;
+  if (!IsUuid(request.payment_run_id())) v.Add("payment_run_id", "must be a run id");
+  if (request.offset() < 0) v.Add("offset", "must not be negative");
+  if (request.max_bytes() < 0) v.Add("max_bytes", "must not be negative");
+  if (auto st = v.ToStatus(); !st.ok()) return st;
+  const int max_bytes =
+      request.max_bytes() == 0 ? kDefaultChunk : std::min(request.max_bytes(), kMaxChunk);
+  auto run = RunStore::Get(conn, request.payment_run_id());
+  if (!run.ok()) return run.status();
+  if (!PaysFor(call.principal(), run->municipality_id())) {
+    return PermissionDenied("the run does not exist or is not the caller's");
+  }
+  auto chunk = RunStore::FileChunk(conn, run->payment_run_id(), kind, request.offset(), max_bytes);
+  if (!chunk.ok()) return chunk.status();
+  if (!*chunk) {
+    return Error(absl::StatusCode::kFailedPrecondition, "INVALID_STATE",
+                 "a run has its files once it is approved",
+                 {{"state", v1::PaymentRunState_Name(run->state())}});
+  }
+  if (request.offset() > (*chunk)->total_size) {
+    Violations beyond;
+    beyond.Add("offset",
+               absl::StrCat("is beyond the end of the file (", (*chunk)->total_size, " bytes)"));
+    return beyond.ToStatus();
+  }
+  call.Audit(kRun, run->payment_run_id());
+  const RunFile& f = (*chunk)->file;
+  response.set_file_name(f.file_name);
+  response.set_sha256(f.sha256);
+  response.set_total_size_bytes((*chunk)->total_size);
+  response.set_offset(request.offset());
+  response.set_end_of_file(request.offset() + static_cast<int64_t>(f.content.size()) >=
+                           (*chunk)->total_size);
+  *response.mutable_create_time() = ToTimestamp((*chunk)->created);
+  response.set_content(std::move((*chunk)->file.content));
+  return std::move((*chunk)->file);
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* PaymentsHandlers::GetBankFile(grpc::CallbackServerContext* ctx,
+                                                        const v1::GetBankFileRequest* request,
+                                                        v1::GetBankFileResponse* response) {
+  return server::Serve(
+      rt_, ctx, {.method = "GetBankFile", .action = auth::Action::kWorkPaymentRuns}, *request,
+      response,
+      [request, response](server::CallContext& call, db::Connection& conn) -> absl::Status {
+        auto file = ServeRunFile(call, conn, *request, *response, RunFileKind::kBankFile);
+        if (!file.ok()) return file.status();
+        response->set_message_id(file->message_id);
+        response->set_control_sum_ore(file->total_ore);
+        response->set_number_of_transactions(file->item_count);
+        return absl::OkStatus();
+      });
+}
+
+grpc::ServerUnaryReactor* PaymentsHandlers::GetFinanceExport(
+    grpc::CallbackServerContext* ctx, const v1::GetFinanceExportRequest* request,
+    v1::GetFinanceExportResponse* response) {
+  return server::Serve(
+      rt_, ctx, {.method = "GetFinanceExport", .action = auth::Action::kWorkPaymentRuns}, *request,
+      response,
+      [request, response](server::CallContext& call, db::Connection& conn) -> absl::Status {
+        auto file = ServeRunFile(call, conn, *request, *response, RunFileKind::kFinanceExport);
+        if (!file.ok()) return file.status();
+        response->set_row_count(file->item_count);
+        response->set_amount_total_ore(file->total_ore);
         return absl::OkStatus();
       });
 }

@@ -66,12 +66,78 @@ class PaymentsHandlers final : public v1::PaymentsService::CallbackService {
   grpc::ServerUnaryReactor* ApprovePaymentRun(grpc::CallbackServerContext* ctx,
                                               const v1::ApprovePaymentRunRequest* request,
                                               v1::ApprovePaymentRunResponse* response) override;
+  grpc::ServerUnaryReactor* MarkPaymentRunPaid(grpc::CallbackServerContext* ctx,
+                                               const v1::MarkPaymentRunPaidRequest* request,
+                                               v1::MarkPaymentRunPaidResponse* response) override;
+  grpc::ServerUnaryReactor* MarkPaymentRunFailed(
+      grpc::CallbackServerContext* ctx, const v1::MarkPaymentRunFailedRequest* request,
+      v1::MarkPaymentRunFailedResponse* response) override;
+  grpc::ServerUnaryReactor* ListPayouts(grpc::CallbackServerContext* ctx,
+                                        const v1::ListPayoutsRequest* request,
+                                        v1::ListPayoutsResponse* response) override;
+  grpc::ServerUnaryReactor* GetBankFile(grpc::CallbackServerContext* ctx,
+                                        const v1::GetBankFileRequest* request,
+                                        v1::GetBankFileResponse* response) override;
+  grpc::ServerUnaryReactor* GetFinanceExport(grpc::CallbackServerContext* ctx,
+                                             const v1::GetFinanceExportRequest* request,
+                                             v1::GetFinanceExportResponse* response) override;
   grpc::ServerUnaryReactor* ListLedgerEntries(grpc::CallbackServerContext* ctx,
                                               const v1::ListLedgerEntriesRequest* request,
                                               v1::ListLedgerEntriesResponse* response) override;
   grpc::ServerUnaryReactor* ListPaymentLines(grpc::CallbackServerContext* ctx,
                                              const v1::ListPaymentLinesRequest* request,
                                              v1::ListPaymentLinesResponse* response) override;
+
+  // A home's claims (claims_handlers.cc).
+  grpc::ServerUnaryReactor* UploadReceipt(grpc::CallbackServerContext* ctx,
+                                          const v1::UploadReceiptRequest* request,
+                                          v1::UploadReceiptResponse* response) override;
+  grpc::ServerUnaryReactor* GetReceipt(grpc::CallbackServerContext* ctx,
+                                       const v1::GetReceiptRequest* request,
+                                       v1::GetReceiptResponse* response) override;
+  grpc::ServerUnaryReactor* RequestPurchaseApproval(
+      grpc::CallbackServerContext* ctx, const v1::RequestPurchaseApprovalRequest* request,
+      v1::RequestPurchaseApprovalResponse* response) override;
+  grpc::ServerUnaryReactor* GetPurchaseApproval(grpc::CallbackServerContext* ctx,
+                                                const v1::GetPurchaseApprovalRequest* request,
+                                                v1::GetPurchaseApprovalResponse* response) override;
+  grpc::ServerUnaryReactor* ListPurchaseApprovals(
+      grpc::CallbackServerContext* ctx, const v1::ListPurchaseApprovalsRequest* request,
+      v1::ListPurchaseApprovalsResponse* response) override;
+  grpc::ServerUnaryReactor* ApprovePurchaseApproval(
+      grpc::CallbackServerContext* ctx, const v1::ApprovePurchaseApprovalRequest* request,
+      v1::ApprovePurchaseApprovalResponse* response) override;
+  grpc::ServerUnaryReactor* RejectPurchaseApproval(
+      grpc::CallbackServerContext* ctx, const v1::RejectPurchaseApprovalRequest* request,
+      v1::RejectPurchaseApprovalResponse* response) override;
+  grpc::ServerUnaryReactor* SubmitReimbursement(grpc::CallbackServerContext* ctx,
+                                                const v1::SubmitReimbursementRequest* request,
+                                                v1::SubmitReimbursementResponse* response) override;
+  grpc::ServerUnaryReactor* GetReimbursement(grpc::CallbackServerContext* ctx,
+                                             const v1::GetReimbursementRequest* request,
+                                             v1::GetReimbursementResponse* response) override;
+  grpc::ServerUnaryReactor* ListReimbursements(grpc::CallbackServerContext* ctx,
+                                               const v1::ListReimbursementsRequest* request,
+                                               v1::ListReimbursementsResponse* response) override;
+  grpc::ServerUnaryReactor* ApproveReimbursement(
+      grpc::CallbackServerContext* ctx, const v1::ApproveReimbursementRequest* request,
+      v1::ApproveReimbursementResponse* response) override;
+  grpc::ServerUnaryReactor* RejectReimbursement(grpc::CallbackServerContext* ctx,
+                                                const v1::RejectReimbursementRequest* request,
+                                                v1::RejectReimbursementResponse* response) override;
+  // Agencies' invoices and the cost report (agency_handlers.cc).
+  grpc::ServerUnaryReactor* CreateAgencyInvoice(grpc::CallbackServerContext* ctx,
+                                                const v1::CreateAgencyInvoiceRequest* request,
+                                                v1::CreateAgencyInvoiceResponse* response) override;
+  grpc::ServerUnaryReactor* GetAgencyInvoice(grpc::CallbackServerContext* ctx,
+                                             const v1::GetAgencyInvoiceRequest* request,
+                                             v1::GetAgencyInvoiceResponse* response) override;
+  grpc::ServerUnaryReactor* ListAgencyInvoices(grpc::CallbackServerContext* ctx,
+                                               const v1::ListAgencyInvoicesRequest* request,
+                                               v1::ListAgencyInvoicesResponse* response) override;
+  grpc::ServerUnaryReactor* GetCostReport(grpc::CallbackServerContext* ctx,
+                                          const v1::GetCostReportRequest* request,
+                                          v1::GetCostReportResponse* response) override;
 
  private:
   server::Runtime& rt_;

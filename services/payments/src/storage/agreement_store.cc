@@ -100,4 +100,17 @@ absl::StatusOr<std::vector<v1::Agreement>> AgreementStore::List(
   return out;
 }
 
+absl::StatusOr<std::vector<v1::Agreement>> AgreementStore::OfHome(db::Connection& conn,
+                                                                  const std::string& home_id) {
+  auto r = conn.Exec(sql::kAgreementsOfHome, {home_id});
+  if (!r.ok()) return r.status();
+  std::vector<v1::Agreement> out;
+  for (int i = 0; i < r->rows(); ++i) {
+    auto a = Parse(*r, i);
+    if (!a.ok()) return a.status();
+    out.push_back(*std::move(a));
+  }
+  return out;
+}
+
 }  // namespace fhv::payments

@@ -33,6 +33,9 @@ class AgreementStore {
   static absl::StatusOr<std::optional<v1::Agreement>> LockOfPlacement(
       db::Connection& conn, const std::string& placement_id);
   static absl::Status Update(db::Connection& conn, v1::Agreement& a, absl::Time now);
+  // Every agreement of a home, of any payer.
+  static absl::StatusOr<std::vector<v1::Agreement>> OfHome(db::Connection& conn,
+                                                           const std::string& home_id);
   // By id after `after`; one more than `limit` means there are more.
   static absl::StatusOr<std::vector<v1::Agreement>> List(db::Connection& conn,
                                                          const std::string& municipality_id,

@@ -76,6 +76,20 @@ absl::Status PayeeStore::PutPayee(db::Connection& conn, v1::Payee& p, absl::Time
   return absl::OkStatus();
 }
 
+absl::StatusOr<std::map<std::string, v1::Payee>> PayeeStore::PayeesOf(
+    db::Connection& conn, const std::string& municipality_id,
+    const std::vector<std::string>& home_ids) {
+  auto r = conn.Exec(sql::kPayeesOf, {municipality_id, db::Param::TextArray(home_ids)});
+  if (!r.ok()) return r.status();
+  std::map<std::string, v1::Payee> out;
+  for (int i = 0; i < r->rows(); ++i) {
+    v1::Payee p;
+    if (!p.ParseFromString(r->Bytes(i, 0))) return absl::InternalError("a payee does not parse");
+    out[p.home_id()] = std::move(p);
+  }
+  return out;
+}
+
 absl::StatusOr<std::map<std::string, PayeeFacts>> PayeeStore::Facts(
     db::Connection& conn, const std::string& municipality_id) {
   auto r = conn.Exec(sql::kPayeeFacts, {municipality_id});

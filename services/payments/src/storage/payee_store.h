@@ -30,6 +30,10 @@ class PayeeStore {
                                                            const std::string& home_id);
   // Creates (empty etag) or replaces the payee; ABORTED (ETAG_MISMATCH) when stale.
   static absl::Status PutPayee(db::Connection& conn, v1::Payee& p, absl::Time now);
+  // The payees of the municipality for `home_ids`, by home id.
+  static absl::StatusOr<std::map<std::string, v1::Payee>> PayeesOf(
+      db::Connection& conn, const std::string& municipality_id,
+      const std::vector<std::string>& home_ids);
   // What a run needs of every payee of the municipality, by home id.
   static absl::StatusOr<std::map<std::string, PayeeFacts>> Facts(
       db::Connection& conn, const std::string& municipality_id);

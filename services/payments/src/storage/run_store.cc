@@ -217,4 +217,68 @@ absl::StatusOr<std::vector<v1::PaymentLine>> RunStore::ListLines(
   return out;
 }
 
+absl::StatusOr<std::vector<v1::Payout>> RunStore::ListPayouts(
+    db::Connection& conn, const std::string& municipality_id, const PayoutFilter& f, int limit,
+    const std::optional<std::pair<std::string, std::string>>& after,
+    std::optional<std::pair<std::string, std::string>>* last) {
+  auto month = [](const std::optional<absl::CivilMonth>& m) {
+    return m ? db::Param(FirstDay(*m)) : db::Param(std::nullopt);
+  };
+  auto r = conn.Exec(
+      sql::kListPayouts,
+      {municipality_id, after ? db::Param(after->first) : db::Param(std::nullopt),
+       after ? db::Param(after->second) : db::Param(std::nullopt), db::Param::NullIfEmpty(f.run_id),
+       db::Param::NullIfEmpty(f.home_id), month(f.from), month(f.to), limit + 1});
+  if (!r.ok()) return r.status();
+  std::vector<v1::Payout> out;
+  const int n = std::min(r->rows(), limit);
+  for (int i = 0; i < n; ++i) {
+    auto p = Parse<v1::Payout>(*r, i);
+    if (!p.ok()) return p.status();
+    out.push_back(*std::move(p));
+  }
+  last->reset();
+  if (r->rows() > limit) {
+    *last = std::pair(std::string(r->Text(n - 1, 1)), std::string(r->Text(n - 1, 2)));
+  }
+  return out;
+}
+
+namespace {
+
+const char* KindName(RunFileKind kind) {
+  return kind == RunFileKind::kBankFile ? "BANK_FILE" : "FINANCE_EXPORT";
+}
+
+}  // namespace
+
+absl::Status RunStore::PutFile(db::Connection& conn, const std::string& run_id, RunFileKind kind,
+                               const RunFile& file, absl::Time now) {
+  return conn
+      .Exec(sql::kInsertRunFile,
+            {run_id, KindName(kind), file.file_name, file.message_id, file.item_count,
+             file.total_ore, file.sha256, db::Param::Bytes(file.content), now})
+      .status();
+}
+
+absl::StatusOr<std::optional<StoredFileChunk>> RunStore::FileChunk(db::Connection& conn,
+                                                                   const std::string& run_id,
+                                                                   RunFileKind kind, int64_t offset,
+                                                                   int max_bytes) {
+  auto r = conn.Exec(sql::kRunFileChunk,
+                     {run_id, KindName(kind), offset + 1, static_cast<int64_t>(max_bytes)});
+  if (!r.ok()) return r.status();
+  if (r->rows() == 0) return std::nullopt;
+  StoredFileChunk c;
+  c.file.file_name = std::string(r->Text(0, 0));
+  c.file.message_id = std::string(r->Text(0, 1));
+  c.file.item_count = static_cast<int>(r->Int64(0, 2));
+  c.file.total_ore = r->Int64(0, 3);
+  c.file.sha256 = std::string(r->Text(0, 4));
+  c.total_size = r->Int64(0, 5);
+  c.created = r->Time(0, 6);
+  c.file.content = r->Bytes(0, 7);
+  return c;
+}
+
 }  // namespace fhv::payments

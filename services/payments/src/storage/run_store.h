@@ -13,6 +13,7 @@
 #include "absl/time/time.h"
 #include "common/db/connection.h"
 #include "fhv/payments/v1/payments_service.pb.h"
+#include "services/payments/src/domain/bank_file.h"
 
 namespace fhv::payments {
 
@@ -20,6 +21,20 @@ namespace v1 = ::fhv::payments::v1;
 
 struct LineFilter {
   std::string run_id, home_id, agreement_id;
+};
+
+struct PayoutFilter {
+  std::string run_id, home_id;
+  std::optional<absl::CivilMonth> from, to;
+};
+
+enum class RunFileKind { kBankFile, kFinanceExport };
+
+// A stored file's facts and one chunk of its bytes (in `file.content`).
+struct StoredFileChunk {
+  RunFile file;
+  int64_t total_size = 0;
+  absl::Time created;
 };
 
 // Stateless; every method runs on the connection it is given. Runs read come with their etag;
@@ -62,6 +77,22 @@ class RunStore {
       db::Connection& conn, const std::string& municipality_id, const LineFilter& filter, int limit,
       const std::optional<std::pair<std::string, int>>& after,
       std::optional<std::pair<std::string, int>>* last);
+
+  // Payouts of the municipality's runs by (run, home) after `after`; `last` is set when there
+  // are more.
+  static absl::StatusOr<std::vector<v1::Payout>> ListPayouts(
+      db::Connection& conn, const std::string& municipality_id, const PayoutFilter& filter,
+      int limit, const std::optional<std::pair<std::string, std::string>>& after,
+      std::optional<std::pair<std::string, std::string>>* last);
+
+  // Stores a file of the run, once (the table refuses changes).
+  static absl::Status PutFile(db::Connection& conn, const std::string& run_id, RunFileKind kind,
+                              const RunFile& file, absl::Time now);
+  // Bytes [offset, offset + max_bytes) of a stored file with its facts; nullopt if there is none.
+  static absl::StatusOr<std::optional<StoredFileChunk>> FileChunk(db::Connection& conn,
+                                                                  const std::string& run_id,
+                                                                  RunFileKind kind, int64_t offset,
+                                                                  int max_bytes);
 };
 
 }  // namespace fhv::payments
