@@ -1105,5 +1105,126 @@ TEST_F(PaymentsE2E,
   EXPECT_FALSE(admin->Exec({"tamper_invoice", "DELETE FROM payments.agency_invoice"}).ok());
 }
 
+TEST_F(PaymentsE2E, AChangeBackInTimeIsCorrectedOnceByTheNextRunsAdjustmentLines) {
+  const std::string finance = keys_.Mint(Finance("2418"));
+  pv1::SetMunicipalityPaymentSettingsRequest settings;
+  settings.mutable_settings()->set_debtor_name("Malå kommun");
+  settings.mutable_settings()->set_organisationsnummer("212000-2627");
+  settings.mutable_settings()->mutable_debtor_account()->set_iban("SE4550000000058398257466");
+  settings.mutable_settings()->mutable_debtor_account()->set_bic("ESSESESS");
+  settings.mutable_settings()->set_execution_day_of_month(25);
+  ASSERT_TRUE(
+      Call(&Stub::SetMunicipalityPaymentSettings, settings, keys_.Mint(Admin("2418"))).ok());
+  pv1::SetPayeeRequest payee;
+  payee.mutable_payee()->set_home_id("home-1");
+  payee.mutable_payee()->mutable_name()->set_given_name("Eva");
+  payee.mutable_payee()->mutable_name()->set_family_name("Berg");
+  payee.mutable_payee()->set_personnummer(MakePersonnummer("19750101", 5));
+  payee.mutable_payee()->mutable_account()->set_bankgiro("54029681");
+  ASSERT_TRUE(Call(&Stub::SetPayee, payee, finance).ok());
+  pv1::CreateAgreementRequest create;
+  create.set_request_id(NewUuid());
+  create.mutable_agreement()->set_assignment_kind(fhv::common::v1::ASSIGNMENT_KIND_FAMILJEHEM);
+  create.mutable_agreement()->set_home_id("home-1");
+  *create.mutable_agreement()->mutable_child_birth_date() = ToDate(absl::CivilDay(2016, 1, 20));
+  *create.mutable_agreement()->mutable_valid_from() = ToDate(absl::CivilDay(2024, 1, 1));
+  create.mutable_terms()->set_fee_level_code("BASE");
+  auto agreement = Call(&Stub::CreateAgreement, create, finance);
+  ASSERT_TRUE(agreement.ok()) << agreement.status();
+
+  // Runs a month and approves it; returns the approved run.
+  auto run_month = [&](int month) -> pv1::PaymentRun {
+    pv1::CreatePaymentRunRequest run;
+    run.set_request_id(NewUuid());
+    run.set_municipality_id("2418");
+    run.mutable_month()->set_year(2024);
+    run.mutable_month()->set_month(month);
+    auto created = Call(&Stub::CreatePaymentRun, run, finance);
+    EXPECT_TRUE(created.ok()) << created.status();
+    if (!created.ok()) return {};
+    pv1::ApprovePaymentRunRequest approve;
+    approve.set_payment_run_id(created->payment_run().payment_run_id());
+    approve.set_etag(created->payment_run().etag());
+    auto approved = Call(&Stub::ApprovePaymentRun, approve, finance);
+    EXPECT_TRUE(approved.ok()) << approved.status();
+    return approved.ok() ? approved->payment_run() : pv1::PaymentRun();
+  };
+  auto adjustments_of = [&](const pv1::PaymentRun& run) {
+    pv1::ListPaymentLinesRequest lines;
+    lines.set_payment_run_id(run.payment_run_id());
+    lines.set_adjustments_only(true);
+    auto listed = Call(&Stub::ListPaymentLines, lines, finance);
+    EXPECT_TRUE(listed.ok()) << listed.status();
+    return listed.ok()
+               ? std::vector<pv1::PaymentLine>(listed->lines().begin(), listed->lines().end())
+               : std::vector<pv1::PaymentLine>();
+  };
+  const pv1::PaymentRun january = run_month(1);
+  EXPECT_EQ(january.adjustment_total_ore(), 0);
+
+  // Raised from 20 January after January was paid: February's run corrects January.
+  pv1::AmendAgreementRequest amend;
+  amend.set_agreement_id(agreement->agreement().agreement_id());
+  amend.set_etag(agreement->agreement().etag());
+  amend.set_request_id(NewUuid());
+  *amend.mutable_valid_from() = ToDate(absl::CivilDay(2024, 1, 20));
+  amend.mutable_terms()->set_fee_level_code("RAISED_1");
+  amend.set_change_reason("More support needed from the start");
+  auto amended = Call(&Stub::AmendAgreement, amend, finance);
+  ASSERT_TRUE(amended.ok()) << amended.status();
+  const pv1::PaymentRun february = run_month(2);
+  const auto corrections = adjustments_of(february);
+  ASSERT_EQ(corrections.size(), 1u);
+  EXPECT_EQ(corrections[0].kind(), pv1::PAYMENT_LINE_KIND_FEE);
+  EXPECT_EQ(corrections[0].corrects_month().month(), 1);
+  // 12 days of 31 at the raised fee instead of the base fee, each rounded once.
+  EXPECT_EQ(corrections[0].amount_ore(),
+            (1'123'700 * 19 * 2 + 31) / 62 + (1'313'200 * 12 * 2 + 31) / 62 - 1'123'700);
+  EXPECT_EQ(february.adjustment_total_ore(), corrections[0].amount_ore());
+  // Listing by month: February's run only.
+  pv1::ListPaymentLinesRequest of_february;
+  of_february.set_home_id("home-1");
+  *of_february.mutable_from_month() = february.month();
+  *of_february.mutable_to_month() = february.month();
+  auto listed = Call(&Stub::ListPaymentLines, of_february, finance);
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  EXPECT_EQ(listed->lines_size(), february.line_count());
+
+  // Corrected once: March has nothing more for January.
+  const pv1::PaymentRun march = run_month(3);
+  EXPECT_TRUE(adjustments_of(march).empty());
+
+  // Ended back on 15 March after March was paid: April pays back March's last 16 days and
+  // has nothing to transfer; the home's negative net is carried forward.
+  pv1::GetAgreementRequest get;
+  get.set_agreement_id(agreement->agreement().agreement_id());
+  auto current = Call(&Stub::GetAgreement, get, finance);
+  ASSERT_TRUE(current.ok()) << current.status();
+  pv1::EndAgreementRequest end;
+  end.set_agreement_id(current->agreement().agreement_id());
+  end.set_etag(current->agreement().etag());
+  *end.mutable_end_date() = ToDate(absl::CivilDay(2024, 3, 15));
+  end.set_reason("The child moved home");
+  ASSERT_TRUE(Call(&Stub::EndAgreement, end, finance).ok());
+  pv1::CreatePaymentRunRequest april;
+  april.set_request_id(NewUuid());
+  april.set_municipality_id("2418");
+  april.mutable_month()->set_year(2024);
+  april.mutable_month()->set_month(4);
+  auto created = Call(&Stub::CreatePaymentRun, april, finance);
+  ASSERT_TRUE(created.ok()) << created.status();
+  const auto payback = adjustments_of(created->payment_run());
+  ASSERT_FALSE(payback.empty());
+  int64_t back = 0;
+  for (const auto& l : payback) {
+    EXPECT_EQ(l.corrects_month().month(), 3);
+    EXPECT_LT(l.amount_ore(), 0);
+    back += l.amount_ore();
+  }
+  EXPECT_EQ(created->payment_run().adjustment_total_ore(), back);
+  EXPECT_EQ(created->payment_run().transfer_count(), 0);
+  EXPECT_LT(created->payment_run().carried_forward_total_ore(), 0);
+}
+
 }  // namespace
 }  // namespace fhv::testing

@@ -9,6 +9,7 @@
 
 #include "common/util/dates.h"
 #include "services/payments/src/domain/agreement.h"
+#include "services/payments/src/domain/compensation.h"
 #include "services/payments/src/domain/ledger.h"
 
 namespace fhv::payments {
@@ -102,6 +103,73 @@ TEST(Run, AHomeWithoutAPayeeIsAProblemAndANegativeNetIsCarriedForward) {
   ASSERT_EQ(run.problems_size(), 1);
   EXPECT_EQ(run.problems(0).code(), "PAYEE_MISSING");
   EXPECT_EQ(run.problems(0).agreement_id(), "a-1");
+}
+
+// What approved runs paid for `a` in `month`, as PaidFor reads it back.
+PaidByMonth PaidAsComputed(const v1::Agreement& a, const v1::RateTable& table,
+                           absl::CivilMonth month) {
+  PaidByMonth paid;
+  const auto lines = MonthLines(PeriodOf(a), table, month);
+  for (const Line& l : *lines) {
+    paid[month][{l.kind, l.taxable}] += l.amount_ore;
+  }
+  return paid;
+}
+
+TEST(Run, AChangeBackInTimeIsCorrectedByAdjustmentLinesOfTheMonthsAlreadyPaid) {
+  v1::RateTable table = Table();
+  auto* raised = table.add_fee_levels();
+  raised->set_code("RAISED_1");
+  raised->mutable_monthly_fee()->set_amount_ore(1'313'200);
+  const absl::CivilMonth feb(2024, 2);
+  const v1::Agreement before = Agreement("a-1", "home-a", Base());
+  const PaidByMonth paid = PaidAsComputed(before, table, feb);
+
+  // Raised from 20 February after February was paid: 10 of its 29 days at the raised fee.
+  v1::Agreement amended = before;
+  auto* v2 = amended.add_versions();
+  v2->set_version(2);
+  *v2->mutable_valid_from() = ToDate(absl::CivilDay(2024, 2, 20));
+  v2->mutable_terms()->set_fee_level_code("RAISED_1");
+  RunBuilder b("run-3", absl::CivilMonth(2024, 3), table);
+  ASSERT_TRUE(b.AddAdjustments(amended, {feb}, paid, {{2024, table}}).ok());
+  ASSERT_EQ(b.lines().size(), 1u);  // only the fee changed
+  const v1::PaymentLine& fee = b.lines()[0];
+  EXPECT_TRUE(fee.adjustment());
+  EXPECT_EQ(fee.kind(), v1::PAYMENT_LINE_KIND_FEE);
+  EXPECT_TRUE(fee.taxable());
+  EXPECT_EQ(fee.corrects_month().month(), 2);
+  EXPECT_EQ(fee.month().month(), 3);
+  EXPECT_EQ(fee.amount_ore(),
+            RoundedShare(1'123'700, 19, 29) + RoundedShare(1'313'200, 10, 29) - 1'123'700);
+  v1::PaymentRun run;
+  b.Finish({{"home-a", {.has_account = true}}}, run);
+  EXPECT_EQ(run.adjustment_total_ore(), fee.amount_ore());
+  EXPECT_EQ(run.taxable_total_ore(), fee.amount_ore());
+
+  // Ended back on 10 February: the 19 days after it are paid back, fee and allowance alike.
+  v1::Agreement ended = before;
+  *ended.mutable_valid_to() = ToDate(absl::CivilDay(2024, 2, 10));
+  RunBuilder c("run-3", absl::CivilMonth(2024, 3), table);
+  ASSERT_TRUE(c.AddAdjustments(ended, {feb}, paid, {{2024, table}}).ok());
+  int64_t back = 0;
+  for (const auto& l : c.lines()) {
+    EXPECT_LT(l.amount_ore(), 0);
+    back += l.amount_ore();
+  }
+  EXPECT_EQ(c.lines().size(), 2u);
+  int64_t whole = 0;
+  for (const auto& [key, amount] : paid.at(feb)) whole += amount;
+  int64_t kept = 0;
+  const auto kept_lines = MonthLines(PeriodOf(ended), table, feb);
+  for (const Line& l : *kept_lines) kept += l.amount_ore;
+  EXPECT_EQ(back, kept - whole);
+  // Nothing changed: no line.
+  RunBuilder d("run-3", absl::CivilMonth(2024, 3), table);
+  ASSERT_TRUE(d.AddAdjustments(before, {feb}, paid, {{2024, table}}).ok());
+  EXPECT_TRUE(d.lines().empty());
+  // A month without its year's table is refused rather than guessed.
+  EXPECT_FALSE(d.AddAdjustments(ended, {feb}, paid, {}).ok());
 }
 
 }  // namespace

@@ -51,7 +51,8 @@ inline const db::Statement kLockAgreementOfPlacement{
 inline const db::Statement kUpdateAgreement{
     "update_agreement",
     "UPDATE payments.agreement SET state = $2, valid_to = $3::date, body = $4, "
-    "version = version + 1, updated_at = $5 WHERE id = $1::uuid RETURNING version"};
+    "version = version + 1, updated_at = $5, recheck_from = LEAST(recheck_from, $6::date) "
+    "WHERE id = $1::uuid RETURNING version"};
 
 // Agreements paid by $1 by id after $3; filters NULL for all; $9 in force on a day.
 inline const db::Statement kListAgreements{
@@ -111,15 +112,16 @@ inline const db::Statement kDeleteRunPayouts{"delete_run_payouts",
 inline const db::Statement kInsertLines{
     "insert_lines",
     "INSERT INTO payments.payment_line (run_id, seq, agreement_id, home_id, amount_ore, taxable, "
-    "body) SELECT $1::uuid, * FROM unnest($2::int[], $3::uuid[], $4::text[], $5::bigint[], "
-    "$6::bool[], $7::bytea[])"};
+    "body, adjustment) SELECT $1::uuid, * FROM unnest($2::int[], $3::uuid[], $4::text[], "
+    "$5::bigint[], $6::bool[], $7::bytea[], $8::bool[])"};
 
 inline const db::Statement kInsertPayouts{
     "insert_payouts",
     "INSERT INTO payments.payout (run_id, home_id, net_ore, body) "
     "SELECT $1::uuid, * FROM unnest($2::text[], $3::bigint[], $4::bytea[])"};
 
-// Lines by (run, seq) after ($2, $3); filters NULL for all; $4 one run, $5 home, $6 agreement.
+// Lines by (run, seq) after ($2, $3); filters NULL for all; $4 one run, $5 home, $6 agreement,
+// $8..$9 a month range, $10 adjustments only.
 inline const db::Statement kListLines{
     "list_lines",
     "SELECT l.body, l.run_id, l.seq FROM payments.payment_line l "
@@ -127,7 +129,8 @@ inline const db::Statement kListLines{
     "AND ($2::uuid IS NULL OR (l.run_id, l.seq) > ($2::uuid, $3::int)) "
     "AND ($4::uuid IS NULL OR l.run_id = $4::uuid) AND ($5::text IS NULL OR l.home_id = $5) "
     "AND ($6::uuid IS NULL OR l.agreement_id = $6::uuid) "
-    "ORDER BY l.run_id, l.seq LIMIT $7"};
+    "AND ($8::date IS NULL OR r.month >= $8::date) AND ($9::date IS NULL OR r.month <= $9::date) "
+    "AND (NOT $10::bool OR l.adjustment) ORDER BY l.run_id, l.seq LIMIT $7"};
 
 inline const db::Statement kGetSettings{
     "get_settings", "SELECT body, version FROM payments.payer_settings WHERE municipality_id = $1"};
@@ -363,5 +366,33 @@ inline const db::Statement kRunCostsOfPeriod{
     "run_costs_of_period",
     "SELECT month, figures FROM payments.run_cost WHERE municipality_id = $1 "
     "AND month >= $2::date AND month <= $3::date"};
+
+// The own homes' agreements of payer $1 changed back in time before month $2, with the day.
+inline const db::Statement kAgreementsToRecheck{
+    "agreements_to_recheck",
+    "SELECT body, version, recheck_from FROM payments.agreement WHERE paying_municipality_id = $1 "
+    "AND recheck_from < $2::date AND NOT agency_home ORDER BY id"};
+
+// The months before $2 that an approved run of payer $1 paid.
+inline const db::Statement kPaidMonths{
+    "paid_months",
+    "SELECT month FROM payments.payment_run WHERE municipality_id = $1 AND month < $2::date "
+    "AND state IN ('PAYMENT_RUN_STATE_APPROVED', 'PAYMENT_RUN_STATE_PAID', "
+    "'PAYMENT_RUN_STATE_FAILED') ORDER BY month"};
+
+// Every line of agreement $1 in approved runs of payer $2 of months before $3.
+inline const db::Statement kPaidLinesOfAgreement{
+    "paid_lines_of_agreement",
+    "SELECT l.body FROM payments.payment_line l JOIN payments.payment_run r ON r.id = l.run_id "
+    "WHERE l.agreement_id = $1::uuid AND r.municipality_id = $2 AND r.month < $3::date "
+    "AND r.state IN ('PAYMENT_RUN_STATE_APPROVED', 'PAYMENT_RUN_STATE_PAID', "
+    "'PAYMENT_RUN_STATE_FAILED')"};
+
+// Clears the marks an approved run of payer $1 for month $2 settled: those not changed again
+// after $3, when the run was calculated.
+inline const db::Statement kClearRecheck{
+    "clear_recheck",
+    "UPDATE payments.agreement SET recheck_from = NULL WHERE paying_municipality_id = $1 "
+    "AND recheck_from < $2::date AND updated_at <= $3"};
 
 }  // namespace fhv::payments::sql

@@ -2,6 +2,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
 #include "common/util/dates.h"
 #include "common/util/hash.h"
@@ -22,7 +23,7 @@ absl::Status RunBuilder::Add(const v1::Agreement& a) {
   auto lines = MonthLines(PeriodOf(a), table_, month_);
   if (!lines.ok()) return lines.status();
   if (lines->empty()) return absl::OkStatus();
-  ++agreements_with_lines_;
+  agreements_with_lines_.insert(a.agreement_id());
   first_agreement_of_home_.emplace(a.home_id(), a.agreement_id());
   for (const Line& l : *lines) {
     v1::PaymentLine& out = lines_.emplace_back();
@@ -44,6 +45,50 @@ absl::Status RunBuilder::Add(const v1::Agreement& a) {
     out.set_taxable(l.taxable);
     out.set_age_band(l.age_band);
     out.set_description(l.description);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RunBuilder::AddAdjustments(const v1::Agreement& a,
+                                        const std::vector<absl::CivilMonth>& months,
+                                        const PaidByMonth& paid,
+                                        const std::map<int, v1::RateTable>& tables) {
+  if (a.agency_home()) return absl::OkStatus();
+  const AgreementPeriod period = PeriodOf(a);
+  for (const absl::CivilMonth m : months) {
+    const auto table = tables.find(static_cast<int>(m.year()));
+    if (table == tables.end()) {
+      return absl::FailedPreconditionError("no rate table for a month to correct");
+    }
+    auto lines = MonthLines(period, table->second, m);
+    if (!lines.ok()) return lines.status();
+    std::map<std::pair<v1::PaymentLineKind, bool>, int64_t> diff;
+    for (const Line& l : *lines) diff[{l.kind, l.taxable}] += l.amount_ore;
+    if (const auto was = paid.find(m); was != paid.end()) {
+      for (const auto& [key, amount] : was->second) diff[key] -= amount;
+    }
+    for (const auto& [key, amount] : diff) {
+      if (amount == 0) continue;
+      agreements_with_lines_.insert(a.agreement_id());
+      first_agreement_of_home_.emplace(a.home_id(), a.agreement_id());
+      v1::PaymentLine& out = lines_.emplace_back();
+      out.set_line_id(absl::StrCat(run_id_, "-", lines_.size()));
+      out.set_payment_run_id(run_id_);
+      out.mutable_month()->set_year(static_cast<int>(month_.year()));
+      out.mutable_month()->set_month(month_.month());
+      out.set_agreement_id(a.agreement_id());
+      out.set_home_id(a.home_id());
+      out.set_child_id(a.child_id());
+      out.set_kind(key.first);
+      out.set_taxable(key.second);
+      *out.mutable_period_start() = ToDate(absl::CivilDay(m));
+      *out.mutable_period_end() = ToDate(absl::CivilDay(m + 1) - 1);
+      out.set_amount_ore(amount);
+      out.set_adjustment(true);
+      out.mutable_corrects_month()->set_year(static_cast<int>(m.year()));
+      out.mutable_corrects_month()->set_month(m.month());
+      out.set_description(absl::StrFormat("Correction of %04d-%02d", m.year(), m.month()));
+    }
   }
   return absl::OkStatus();
 }
@@ -123,12 +168,16 @@ std::vector<v1::Payout> RunBuilder::Finish(const std::map<std::string, PayeeFact
     out.push_back(p);
   }
   run.set_line_count(static_cast<int>(lines_.size()));
-  run.set_agreement_count(agreements_with_lines_);
+  run.set_agreement_count(static_cast<int>(agreements_with_lines_.size()));
   run.set_transfer_count(transfers);
   run.set_taxable_total_ore(taxable);
   run.set_tax_free_total_ore(tax_free);
   run.set_tax_withheld_total_ore(withheld);
-  run.set_adjustment_total_ore(0);
+  int64_t adjusted = 0;
+  for (const v1::PaymentLine& l : lines_) {
+    if (l.adjustment()) adjusted += l.amount_ore();
+  }
+  run.set_adjustment_total_ore(adjusted);
   run.set_transfer_total_ore(transferred);
   run.set_carried_forward_total_ore(carried);
   return out;

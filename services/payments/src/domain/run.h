@@ -5,7 +5,9 @@
 // block approval. No I/O: the caller streams agreements in and stores what comes out.
 
 #include <map>
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -14,6 +16,10 @@
 #include "services/payments/src/domain/compensation.h"
 
 namespace fhv::payments {
+
+// What approved runs paid for one agreement, by the month paid for, by (kind, taxable).
+using PaidByMonth =
+    std::map<absl::CivilMonth, std::map<std::pair<v1::PaymentLineKind, bool>, int64_t>>;
 
 // What is known of a home's payee when a run is calculated.
 struct PayeeFacts {
@@ -30,6 +36,13 @@ class RunBuilder {
   // Adds the agreement's lines for the month. An agency home gets none (the agency invoices).
   // FAILED_PRECONDITION if the rate table lacks what the terms name.
   absl::Status Add(const v1::Agreement& agreement);
+
+  // Adds adjustment lines correcting `months` (earlier months an approved run paid, from the one
+  // the agreement's change concerns): per month and (kind, taxable), what the agreement gives
+  // now less what was paid. `tables` holds the rate table of each of their years.
+  absl::Status AddAdjustments(const v1::Agreement& agreement,
+                              const std::vector<absl::CivilMonth>& months, const PaidByMonth& paid,
+                              const std::map<int, v1::RateTable>& tables);
 
   // Adds the line of an approved claim not yet paid: its approved amount, tax-free.
   void AddReimbursement(const v1::Reimbursement& claim);
@@ -49,7 +62,7 @@ class RunBuilder {
   const v1::RateTable& table_;
   std::vector<v1::PaymentLine> lines_;
   std::map<std::string, std::string> first_agreement_of_home_;
-  int agreements_with_lines_ = 0;
+  std::set<std::string> agreements_with_lines_;
 };
 
 }  // namespace fhv::payments

@@ -293,7 +293,7 @@ grpc::ServerUnaryReactor* PaymentsHandlers::AmendAgreement(grpc::CallbackServerC
           return st;
         }
         if (auto st = FlagOverMax(conn, *a); !st.ok()) return st;
-        if (auto st = AgreementStore::Update(conn, *a, call.now()); !st.ok()) return st;
+        if (auto st = AgreementStore::Update(conn, *a, call.now(), *from); !st.ok()) return st;
         call.Audit(kAgreement, a->agreement_id());
         *response->mutable_agreement() = *std::move(a);
         return absl::OkStatus();
@@ -319,7 +319,7 @@ grpc::ServerUnaryReactor* PaymentsHandlers::EndAgreement(grpc::CallbackServerCon
         auto a = LockForChange(call, conn, request->agreement_id(), request->etag());
         if (!a.ok()) return a.status();
         if (auto st = End(*a, *end, /*by_placement=*/false, call.now()); !st.ok()) return st;
-        if (auto st = AgreementStore::Update(conn, *a, call.now()); !st.ok()) return st;
+        if (auto st = AgreementStore::Update(conn, *a, call.now(), *end); !st.ok()) return st;
         call.Audit(kAgreement, a->agreement_id());
         *response->mutable_agreement() = *std::move(a);
         return absl::OkStatus();
@@ -355,7 +355,7 @@ void RegisterEventHandlers(server::Runtime&, events::EventSink& sink) {
               return st;
             }
             call.Audit(kAgreement, (*a)->agreement_id());
-            return AgreementStore::Update(conn, **a, call.now());
+            return AgreementStore::Update(conn, **a, call.now(), *end);
           }));
 }
 
@@ -389,6 +389,28 @@ absl::Status Calculate(db::Connection& conn, v1::PaymentRun& run, const v1::Rate
   RunBuilder builder(run.payment_run_id(), month, table);
   auto st = RunStore::ForEachAgreementInForce(
       conn, run.municipality_id(), month, [&](const v1::Agreement& a) { return builder.Add(a); });
+  if (!st.ok()) return st;
+  // Corrections of earlier paid months, each with its own year's table.
+  auto paid_months = RunStore::PaidMonths(conn, run.municipality_id(), month);
+  if (!paid_months.ok()) return paid_months.status();
+  std::map<int, v1::RateTable> tables;
+  st = RunStore::ForEachAgreementToRecheck(
+      conn, run.municipality_id(), month,
+      [&](const v1::Agreement& a, absl::CivilDay from) -> absl::Status {
+        std::vector<absl::CivilMonth> months;
+        for (const absl::CivilMonth m : *paid_months) {
+          if (m < absl::CivilMonth(from)) continue;
+          months.push_back(m);
+          if (tables.count(static_cast<int>(m.year())) > 0) continue;
+          auto t = RateStore::Get(conn, static_cast<int>(m.year()));
+          if (!t.ok()) return t.status();
+          tables.emplace(static_cast<int>(m.year()), *std::move(t));
+        }
+        if (months.empty()) return absl::OkStatus();
+        auto paid = RunStore::PaidFor(conn, run.municipality_id(), a.agreement_id(), month);
+        if (!paid.ok()) return paid.status();
+        return builder.AddAdjustments(a, months, *paid, tables);
+      });
   if (!st.ok()) return st;
   auto claims = ClaimStore::Payable(conn, run.municipality_id());
   if (!claims.ok()) return claims.status();
@@ -652,8 +674,23 @@ grpc::ServerUnaryReactor* PaymentsHandlers::ListPaymentLines(
           if (!value->empty() && !IsUuid(*value)) v.Add(field, "must be an id");
         }
         validation::CheckText(v, "home_id", request->home_id(), 64, false);
-        if (request->has_from_month() || request->has_to_month() || request->adjustments_only()) {
-          v.Add("from_month", "month ranges and adjustments_only are not supported yet");
+        LineFilter filter{.run_id = request->payment_run_id(),
+                          .home_id = request->home_id(),
+                          .agreement_id = request->agreement_id(),
+                          .adjustments_only = request->adjustments_only()};
+        if (request->has_from_month()) {
+          auto m = MonthOf(request->from_month(), "from_month");
+          if (m.ok())
+            filter.from = *m;
+          else
+            v.Check("from_month", m.status());
+        }
+        if (request->has_to_month()) {
+          auto m = MonthOf(request->to_month(), "to_month");
+          if (m.ok())
+            filter.to = *m;
+          else
+            v.Check("to_month", m.status());
         }
         v1::ListPaymentLinesRequest filters = *request;
         filters.clear_page_size();
@@ -670,11 +707,7 @@ grpc::ServerUnaryReactor* PaymentsHandlers::ListPaymentLines(
         if (auto st = v.ToStatus(); !st.ok()) return st;
         const auth::Principal& p = call.principal();
         std::optional<std::pair<std::string, int>> last;
-        auto lines = RunStore::ListLines(conn, p.org_id,
-                                         {.run_id = request->payment_run_id(),
-                                          .home_id = request->home_id(),
-                                          .agreement_id = request->agreement_id()},
-                                         *page_size, after, &last);
+        auto lines = RunStore::ListLines(conn, p.org_id, filter, *page_size, after, &last);
         if (!lines.ok()) return lines.status();
         call.Audit("payment_lines", !request->home_id().empty()        ? request->home_id()
                                     : !request->agreement_id().empty() ? request->agreement_id()
@@ -901,6 +934,13 @@ grpc::ServerUnaryReactor* PaymentsHandlers::ApprovePaymentRun(
           return st;
         }
         if (auto st = BindClaims(conn, *run, *lines, call.now()); !st.ok()) return st;
+        if (auto st =
+                RunStore::ClearRecheck(conn, run->municipality_id(),
+                                       absl::CivilMonth(run->month().year(), run->month().month()),
+                                       FromTimestamp(run->update_time()));
+            !st.ok()) {
+          return st;
+        }
         if (auto st = InvoiceStore::PutRunCost(conn, *run, OwnHomeCosts(*lines)); !st.ok()) {
           return st;
         }

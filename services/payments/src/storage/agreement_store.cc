@@ -70,10 +70,12 @@ absl::StatusOr<std::optional<v1::Agreement>> AgreementStore::LockOfPlacement(
   return std::optional<v1::Agreement>(*std::move(a));
 }
 
-absl::Status AgreementStore::Update(db::Connection& conn, v1::Agreement& a, absl::Time now) {
-  auto r =
-      conn.Exec(sql::kUpdateAgreement, {a.agreement_id(), v1::AgreementState_Name(a.state()),
-                                        OptionalDay(a.valid_to()), db::Param::Bytes(Body(a)), now});
+absl::Status AgreementStore::Update(db::Connection& conn, v1::Agreement& a, absl::Time now,
+                                    std::optional<absl::CivilDay> changed_from) {
+  auto r = conn.Exec(sql::kUpdateAgreement,
+                     {a.agreement_id(), v1::AgreementState_Name(a.state()),
+                      OptionalDay(a.valid_to()), db::Param::Bytes(Body(a)), now,
+                      changed_from ? db::Param(*changed_from) : db::Param(std::nullopt)});
   if (!r.ok()) return r.status();
   if (r->rows() != 1) return absl::InternalError("the agreement vanished while locked");
   a.set_etag(std::string(r->Text(0, 0)));

@@ -32,7 +32,10 @@ class AgreementStore {
   static absl::StatusOr<v1::Agreement> Get(db::Connection& conn, const std::string& id);
   static absl::StatusOr<std::optional<v1::Agreement>> LockOfPlacement(
       db::Connection& conn, const std::string& placement_id);
-  static absl::Status Update(db::Connection& conn, v1::Agreement& a, absl::Time now);
+  // `changed_from`: the first day the change concerns, when it changes what is paid; runs
+  // correct the months an approved run already paid from that day.
+  static absl::Status Update(db::Connection& conn, v1::Agreement& a, absl::Time now,
+                             std::optional<absl::CivilDay> changed_from = std::nullopt);
   // Every agreement of a home, of any payer.
   static absl::StatusOr<std::vector<v1::Agreement>> OfHome(db::Connection& conn,
                                                            const std::string& home_id);

@@ -122,6 +122,54 @@ absl::Status RunStore::ForEachAgreementInForce(
   }
 }
 
+absl::Status RunStore::ForEachAgreementToRecheck(
+    db::Connection& conn, const std::string& municipality_id, absl::CivilMonth month,
+    const std::function<absl::Status(const v1::Agreement&, absl::CivilDay)>& fn) {
+  auto r = conn.Exec(sql::kAgreementsToRecheck, {municipality_id, FirstDay(month)});
+  if (!r.ok()) return r.status();
+  for (int i = 0; i < r->rows(); ++i) {
+    v1::Agreement a;
+    if (!a.ParseFromString(r->Bytes(i, 0))) {
+      return absl::InternalError("a stored agreement does not parse");
+    }
+    if (auto st = fn(a, r->Date(i, 2)); !st.ok()) return st;
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<absl::CivilMonth>> RunStore::PaidMonths(
+    db::Connection& conn, const std::string& municipality_id, absl::CivilMonth month) {
+  auto r = conn.Exec(sql::kPaidMonths, {municipality_id, FirstDay(month)});
+  if (!r.ok()) return r.status();
+  std::vector<absl::CivilMonth> out;
+  for (int i = 0; i < r->rows(); ++i) out.emplace_back(r->Date(i, 0));
+  return out;
+}
+
+absl::StatusOr<PaidByMonth> RunStore::PaidFor(db::Connection& conn,
+                                              const std::string& municipality_id,
+                                              const std::string& agreement_id,
+                                              absl::CivilMonth before) {
+  auto r = conn.Exec(sql::kPaidLinesOfAgreement, {agreement_id, municipality_id, FirstDay(before)});
+  if (!r.ok()) return r.status();
+  PaidByMonth out;
+  for (int i = 0; i < r->rows(); ++i) {
+    v1::PaymentLine l;
+    if (!l.ParseFromString(r->Bytes(i, 0))) {
+      return absl::InternalError("a stored payment line does not parse");
+    }
+    if (l.kind() == v1::PAYMENT_LINE_KIND_REIMBURSEMENT) continue;
+    const v1::YearMonth& m = l.adjustment() ? l.corrects_month() : l.month();
+    out[absl::CivilMonth(m.year(), m.month())][{l.kind(), l.taxable()}] += l.amount_ore();
+  }
+  return out;
+}
+
+absl::Status RunStore::ClearRecheck(db::Connection& conn, const std::string& municipality_id,
+                                    absl::CivilMonth month, absl::Time calculated) {
+  return conn.Exec(sql::kClearRecheck, {municipality_id, FirstDay(month), calculated}).status();
+}
+
 absl::Status RunStore::ReplaceLines(db::Connection& conn, const std::string& run_id,
                                     const std::vector<v1::PaymentLine>& lines,
                                     const std::vector<v1::Payout>& payouts) {
@@ -130,7 +178,7 @@ absl::Status RunStore::ReplaceLines(db::Connection& conn, const std::string& run
   for (size_t start = 0; start < lines.size(); start += kBatch) {
     const size_t end = std::min(lines.size(), start + kBatch);
     std::vector<int64_t> seq, amount;
-    std::vector<std::string> agreement, home, taxable, body;
+    std::vector<std::string> agreement, home, taxable, body, adjustment;
     for (size_t i = start; i < end; ++i) {
       const v1::PaymentLine& l = lines[i];
       seq.push_back(static_cast<int64_t>(i + 1));
@@ -138,12 +186,14 @@ absl::Status RunStore::ReplaceLines(db::Connection& conn, const std::string& run
       home.push_back(l.home_id());
       amount.push_back(l.amount_ore());
       taxable.push_back(l.taxable() ? "t" : "f");
+      adjustment.push_back(l.adjustment() ? "t" : "f");
       body.push_back(*db::Param::Bytes(l.SerializeAsString()).value());
     }
-    auto r = conn.Exec(sql::kInsertLines,
-                       {run_id, db::Param::Int64Array(seq), db::Param::TextArray(agreement),
-                        db::Param::TextArray(home), db::Param::Int64Array(amount),
-                        db::Param::TextArray(taxable), db::Param::TextArray(body)});
+    auto r = conn.Exec(
+        sql::kInsertLines,
+        {run_id, db::Param::Int64Array(seq), db::Param::TextArray(agreement),
+         db::Param::TextArray(home), db::Param::Int64Array(amount), db::Param::TextArray(taxable),
+         db::Param::TextArray(body), db::Param::TextArray(adjustment)});
     if (!r.ok()) return r.status();
   }
   for (size_t start = 0; start < payouts.size(); start += kBatch) {
@@ -199,7 +249,9 @@ absl::StatusOr<std::vector<v1::PaymentLine>> RunStore::ListLines(
       sql::kListLines,
       {municipality_id, after ? db::Param(after->first) : db::Param(std::nullopt),
        after ? db::Param(after->second) : db::Param(std::nullopt), db::Param::NullIfEmpty(f.run_id),
-       db::Param::NullIfEmpty(f.home_id), db::Param::NullIfEmpty(f.agreement_id), limit + 1});
+       db::Param::NullIfEmpty(f.home_id), db::Param::NullIfEmpty(f.agreement_id), limit + 1,
+       f.from ? db::Param(FirstDay(*f.from)) : db::Param(std::nullopt),
+       f.to ? db::Param(FirstDay(*f.to)) : db::Param(std::nullopt), f.adjustments_only});
   if (!r.ok()) return r.status();
   std::vector<v1::PaymentLine> out;
   const int n = std::min(r->rows(), limit);

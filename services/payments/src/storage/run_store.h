@@ -14,6 +14,7 @@
 #include "common/db/connection.h"
 #include "fhv/payments/v1/payments_service.pb.h"
 #include "services/payments/src/domain/bank_file.h"
+#include "services/payments/src/domain/run.h"
 
 namespace fhv::payments {
 
@@ -21,6 +22,8 @@ namespace v1 = ::fhv::payments::v1;
 
 struct LineFilter {
   std::string run_id, home_id, agreement_id;
+  std::optional<absl::CivilMonth> from, to;
+  bool adjustments_only = false;
 };
 
 struct PayoutFilter {
@@ -60,6 +63,23 @@ class RunStore {
   static absl::Status ForEachAgreementInForce(
       db::Connection& conn, const std::string& municipality_id, absl::CivilMonth month,
       const std::function<absl::Status(const v1::Agreement&)>& fn);
+
+  // Calls `fn` with every own-home agreement of the municipality changed back in time before
+  // `month`, and the first day its change concerns.
+  static absl::Status ForEachAgreementToRecheck(
+      db::Connection& conn, const std::string& municipality_id, absl::CivilMonth month,
+      const std::function<absl::Status(const v1::Agreement&, absl::CivilDay)>& fn);
+  // The months before `month` an approved (or paid, or failed) run of the municipality paid.
+  static absl::StatusOr<std::vector<absl::CivilMonth>> PaidMonths(
+      db::Connection& conn, const std::string& municipality_id, absl::CivilMonth month);
+  // What those runs paid for the agreement, by the month paid for.
+  static absl::StatusOr<PaidByMonth> PaidFor(db::Connection& conn,
+                                             const std::string& municipality_id,
+                                             const std::string& agreement_id,
+                                             absl::CivilMonth before);
+  // Clears the marks the municipality's approved run for `month` settled (see kClearRecheck).
+  static absl::Status ClearRecheck(db::Connection& conn, const std::string& municipality_id,
+                                   absl::CivilMonth month, absl::Time calculated);
 
   // Replaces the run's lines and payouts.
   static absl::Status ReplaceLines(db::Connection& conn, const std::string& run_id,
