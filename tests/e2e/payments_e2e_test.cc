@@ -878,6 +878,36 @@ TEST_F(PaymentsE2E, AHomesClaimsAreDecidedByThePayerAndPaidOnceByItsNextRun) {
   EXPECT_EQ(after->reimbursement().approved_amount_ore(), 150'000);
   EXPECT_EQ(Call(&Stub::GetReimbursement, get_claim, other_home).status().code(),
             absl::StatusCode::kPermissionDenied);
+  // The home reads its own agreement, and its lines and payouts of approved runs only (March's
+  // run is calculated, not approved).
+  pv1::ListAgreementsRequest own_agreements;
+  auto mine = Call(&Stub::ListAgreements, own_agreements, home);
+  ASSERT_TRUE(mine.ok()) << mine.status();
+  ASSERT_EQ(mine->agreements_size(), 1);
+  pv1::GetAgreementRequest get_agreement;
+  get_agreement.set_agreement_id(agreement_id);
+  EXPECT_TRUE(Call(&Stub::GetAgreement, get_agreement, home).ok());
+  EXPECT_EQ(Call(&Stub::GetAgreement, get_agreement, other_home).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(Call(&Stub::ListAgreements, own_agreements, other_home)->agreements_size(), 0);
+  auto home_lines = Call(&Stub::ListPaymentLines, pv1::ListPaymentLinesRequest(), home);
+  ASSERT_TRUE(home_lines.ok()) << home_lines.status();
+  EXPECT_EQ(home_lines->lines_size(), approved_run->payment_run().line_count());
+  for (const auto& l : home_lines->lines()) {
+    EXPECT_EQ(l.payment_run_id(), created->payment_run().payment_run_id());
+  }
+  auto home_payouts = Call(&Stub::ListPayouts, pv1::ListPayoutsRequest(), home);
+  ASSERT_TRUE(home_payouts.ok()) << home_payouts.status();
+  ASSERT_EQ(home_payouts->payouts_size(), 1);
+  EXPECT_EQ(home_payouts->payouts(0).net_ore(), approved_run->payment_run().transfer_total_ore());
+  pv1::ListPayoutsRequest someone_else;
+  someone_else.set_home_id("home-2");
+  EXPECT_EQ(Call(&Stub::ListPayouts, someone_else, home).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  pv1::GetPaymentRunRequest get_run;
+  get_run.set_payment_run_id(created->payment_run().payment_run_id());
+  EXPECT_EQ(Call(&Stub::GetPaymentRun, get_run, home).status().code(),
+            absl::StatusCode::kPermissionDenied);
   // Every read of a claim or receipt was audited.
   EXPECT_GE(db_.Count("SELECT count(*) FROM payments.audit_log WHERE resource_type IN "
                       "('reimbursement', 'receipt', 'purchase_approval')"),

@@ -54,10 +54,12 @@ inline const db::Statement kUpdateAgreement{
     "version = version + 1, updated_at = $5, recheck_from = LEAST(recheck_from, $6::date) "
     "WHERE id = $1::uuid RETURNING version"};
 
-// Agreements paid by $1 by id after $3; filters NULL for all; $9 in force on a day.
+// Agreements paid by $1 (NULL: any payer) by id after $3; filters NULL for all; $9 in force on a
+// day.
 inline const db::Statement kListAgreements{
     "list_agreements",
-    "SELECT body, version, id FROM payments.agreement WHERE paying_municipality_id = $1 "
+    "SELECT body, version, id FROM payments.agreement "
+    "WHERE ($1::text IS NULL OR paying_municipality_id = $1) "
     "AND ($3::uuid IS NULL OR id > $3::uuid) AND ($4::text IS NULL OR home_id = $4) "
     "AND ($5::text IS NULL OR placement_id = $5) AND ($6::text IS NULL OR child_id = $6) "
     "AND ($7::text[] IS NULL OR state = ANY($7::text[])) "
@@ -121,11 +123,13 @@ inline const db::Statement kInsertPayouts{
     "SELECT $1::uuid, * FROM unnest($2::text[], $3::bigint[], $4::bytea[])"};
 
 // Lines by (run, seq) after ($2, $3); filters NULL for all; $4 one run, $5 home, $6 agreement,
-// $8..$9 a month range, $10 adjustments only.
+// $8..$9 a month range, $10 adjustments only; $1 NULL for any payer; $11 approved runs only.
 inline const db::Statement kListLines{
     "list_lines",
     "SELECT l.body, l.run_id, l.seq FROM payments.payment_line l "
-    "JOIN payments.payment_run r ON r.id = l.run_id WHERE r.municipality_id = $1 "
+    "JOIN payments.payment_run r ON r.id = l.run_id "
+    "WHERE ($1::text IS NULL OR r.municipality_id = $1) AND (NOT $11::bool OR r.state IN "
+    "('PAYMENT_RUN_STATE_APPROVED', 'PAYMENT_RUN_STATE_PAID', 'PAYMENT_RUN_STATE_FAILED')) "
     "AND ($2::uuid IS NULL OR (l.run_id, l.seq) > ($2::uuid, $3::int)) "
     "AND ($4::uuid IS NULL OR l.run_id = $4::uuid) AND ($5::text IS NULL OR l.home_id = $5) "
     "AND ($6::uuid IS NULL OR l.agreement_id = $6::uuid) "
@@ -194,11 +198,13 @@ inline const db::Statement kPayeesOf{
     "SELECT body FROM payments.payee WHERE municipality_id = $1 AND home_id = ANY($2::text[])"};
 
 // Payouts by (run, home) after ($2, $3); filters NULL for all; $4 one run, $5 home, $6..$7 a
-// month range.
+// month range; $1 NULL for any payer; $9 approved runs only.
 inline const db::Statement kListPayouts{
     "list_payouts",
     "SELECT p.body, p.run_id, p.home_id FROM payments.payout p "
-    "JOIN payments.payment_run r ON r.id = p.run_id WHERE r.municipality_id = $1 "
+    "JOIN payments.payment_run r ON r.id = p.run_id "
+    "WHERE ($1::text IS NULL OR r.municipality_id = $1) AND (NOT $9::bool OR r.state IN "
+    "('PAYMENT_RUN_STATE_APPROVED', 'PAYMENT_RUN_STATE_PAID', 'PAYMENT_RUN_STATE_FAILED')) "
     "AND ($2::uuid IS NULL OR (p.run_id, p.home_id) > ($2::uuid, $3::text)) "
     "AND ($4::uuid IS NULL OR p.run_id = $4::uuid) AND ($5::text IS NULL OR p.home_id = $5) "
     "AND ($6::date IS NULL OR r.month >= $6::date) AND ($7::date IS NULL OR r.month <= $7::date) "

@@ -259,4 +259,12 @@ bool MayRead(const auth::Principal& p, const std::string& municipality_id) {
          (p.HasRole("finance_officer") || p.HasRole("case_worker") || p.HasRole("admin"));
 }
 
+bool IsHome(const auth::Principal& p) {
+  return p.org_kind == auth::OrgKind::kHome && p.HasRole("foster_home");
+}
+
+bool MayReadAgreement(const auth::Principal& p, const v1::Agreement& a) {
+  return MayRead(p, a.paying_municipality_id()) || (IsHome(p) && p.org_id == a.home_id());
+}
+
 }  // namespace fhv::payments

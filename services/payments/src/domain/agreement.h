@@ -53,5 +53,9 @@ bool AllowanceOverMax(const v1::AgreementTerms& terms, const v1::RateTable& tabl
 // Whether `p` may read the agreements paid by `municipality_id`: its finance officers, case
 // workers and admins.
 bool MayRead(const auth::Principal& p, const std::string& municipality_id);
+// Whether `p` is a foster home acting for itself (its org id is its home id).
+bool IsHome(const auth::Principal& p);
+// Whether `p` may read `a`: the payer's staff (MayRead) or the home itself.
+bool MayReadAgreement(const auth::Principal& p, const v1::Agreement& a);
 
 }  // namespace fhv::payments

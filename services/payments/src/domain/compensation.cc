@@ -247,4 +247,13 @@ absl::StatusOr<absl::CivilMonth> MonthOf(const v1::YearMonth& m, const std::stri
   return absl::CivilMonth(m.year(), m.month());
 }
 
+std::optional<absl::CivilMonth> OptionalMonth(Violations& v, bool present, const v1::YearMonth& m,
+                                              const std::string& field) {
+  if (!present) return std::nullopt;
+  auto month = MonthOf(m, field);
+  if (month.ok()) return *month;
+  v.Check(field, month.status());
+  return std::nullopt;
+}
+
 }  // namespace fhv::payments

@@ -15,6 +15,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
+#include "common/util/status.h"
 #include "fhv/payments/v1/payments_service.pb.h"
 
 namespace fhv::payments {
@@ -67,5 +68,8 @@ absl::Status ValidateRateTable(const v1::RateTable& table);
 
 // A month of a request: INVALID_ARGUMENT naming `field` unless it is a calendar month.
 absl::StatusOr<absl::CivilMonth> MonthOf(const v1::YearMonth& m, const std::string& field);
+// A month filter of a request: nullopt when absent; a violation of `field` in `v` when invalid.
+std::optional<absl::CivilMonth> OptionalMonth(Violations& v, bool present, const v1::YearMonth& m,
+                                              const std::string& field);
 
 }  // namespace fhv::payments

@@ -155,21 +155,9 @@ grpc::ServerUnaryReactor* PaymentsHandlers::ListAgencyInvoices(
         if (request->agency_id().empty() && request->municipality_id().empty()) {
           v.Add("agency_id", "or municipality_id is required");
         }
-        std::optional<absl::CivilMonth> from, to;
-        if (request->has_from_month()) {
-          auto m = MonthOf(request->from_month(), "from_month");
-          if (m.ok())
-            from = *m;
-          else
-            v.Check("from_month", m.status());
-        }
-        if (request->has_to_month()) {
-          auto m = MonthOf(request->to_month(), "to_month");
-          if (m.ok())
-            to = *m;
-          else
-            v.Check("to_month", m.status());
-        }
+        const auto from =
+            OptionalMonth(v, request->has_from_month(), request->from_month(), "from_month");
+        const auto to = OptionalMonth(v, request->has_to_month(), request->to_month(), "to_month");
         v1::ListAgencyInvoicesRequest filters = *request;
         filters.clear_page_size();
         filters.clear_page_token();

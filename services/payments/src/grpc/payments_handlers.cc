@@ -198,7 +198,7 @@ grpc::ServerUnaryReactor* PaymentsHandlers::GetAgreement(grpc::CallbackServerCon
         }
         auto a = AgreementStore::Get(conn, request->agreement_id());
         if (!a.ok()) return a.status();
-        if (!MayRead(call.principal(), a->paying_municipality_id())) {
+        if (!MayReadAgreement(call.principal(), *a)) {
           return PermissionDenied("the agreement does not exist or is not the caller's");
         }
         call.Audit(kAgreement, a->agreement_id());
@@ -246,13 +246,20 @@ grpc::ServerUnaryReactor* PaymentsHandlers::ListAgreements(grpc::CallbackServerC
         auto after = AfterId(request->page_token(), filters.SerializeAsString());
         if (!after.ok()) v.Add("page_token", "is not a token of this listing");
         if (auto st = v.ToStatus(); !st.ok()) return st;
-        const std::string& municipality = request->paying_municipality_id().empty()
-                                              ? p.org_id
-                                              : request->paying_municipality_id();
-        if (!MayRead(p, municipality)) {
-          return PermissionDenied("a municipality lists only the agreements it pays");
-        }
+        // A home lists its own agreements, of every payer unless one is named.
+        std::string municipality = request->paying_municipality_id();
         f.home_id = request->home_id();
+        if (IsHome(p)) {
+          if (!f.home_id.empty() && f.home_id != p.org_id) {
+            return PermissionDenied("a home lists only its own agreements");
+          }
+          f.home_id = p.org_id;
+        } else {
+          if (municipality.empty()) municipality = p.org_id;
+          if (!MayRead(p, municipality)) {
+            return PermissionDenied("a municipality lists only the agreements it pays");
+          }
+        }
         f.placement_id = request->placement_id();
         f.child_id = request->child_id();
         auto page = AgreementStore::List(conn, municipality, f, *page_size + 1, *after);
@@ -583,17 +590,9 @@ grpc::ServerUnaryReactor* PaymentsHandlers::ListPaymentRuns(
             states.push_back(v1::PaymentRunState_Name(static_cast<v1::PaymentRunState>(s)));
           }
         }
-        std::optional<absl::CivilMonth> from, to;
-        if (request->has_from_month()) {
-          auto m = MonthOf(request->from_month(), "from_month");
-          if (!m.ok()) v.Check("from_month", m.status());
-          if (m.ok()) from = *m;
-        }
-        if (request->has_to_month()) {
-          auto m = MonthOf(request->to_month(), "to_month");
-          if (!m.ok()) v.Check("to_month", m.status());
-          if (m.ok()) to = *m;
-        }
+        const auto from =
+            OptionalMonth(v, request->has_from_month(), request->from_month(), "from_month");
+        const auto to = OptionalMonth(v, request->has_to_month(), request->to_month(), "to_month");
         v1::ListPaymentRunsRequest filters = *request;
         filters.clear_page_size();
         filters.clear_page_token();
@@ -665,8 +664,9 @@ grpc::ServerUnaryReactor* PaymentsHandlers::ListPaymentLines(
         auto page_size = PageSize(request->page_size(), 500, 5000);
         if (!page_size.ok()) return page_size.status();
         Violations v;
+        const auth::Principal& p = call.principal();
         if (request->payment_run_id().empty() && request->home_id().empty() &&
-            request->agreement_id().empty()) {
+            request->agreement_id().empty() && !IsHome(p)) {
           v.Add("payment_run_id", "or home_id or agreement_id is required");
         }
         for (const auto& [field, value] : {std::pair{"payment_run_id", &request->payment_run_id()},
@@ -678,20 +678,9 @@ grpc::ServerUnaryReactor* PaymentsHandlers::ListPaymentLines(
                           .home_id = request->home_id(),
                           .agreement_id = request->agreement_id(),
                           .adjustments_only = request->adjustments_only()};
-        if (request->has_from_month()) {
-          auto m = MonthOf(request->from_month(), "from_month");
-          if (m.ok())
-            filter.from = *m;
-          else
-            v.Check("from_month", m.status());
-        }
-        if (request->has_to_month()) {
-          auto m = MonthOf(request->to_month(), "to_month");
-          if (m.ok())
-            filter.to = *m;
-          else
-            v.Check("to_month", m.status());
-        }
+        filter.from =
+            OptionalMonth(v, request->has_from_month(), request->from_month(), "from_month");
+        filter.to = OptionalMonth(v, request->has_to_month(), request->to_month(), "to_month");
         v1::ListPaymentLinesRequest filters = *request;
         filters.clear_page_size();
         filters.clear_page_token();
@@ -705,11 +694,20 @@ grpc::ServerUnaryReactor* PaymentsHandlers::ListPaymentLines(
           after = std::pair((*key)[0], seq);
         }
         if (auto st = v.ToStatus(); !st.ok()) return st;
-        const auth::Principal& p = call.principal();
+        // A home sees its own lines of approved runs, of every payer.
+        std::string payer = p.org_id;
+        if (IsHome(p)) {
+          if (!filter.home_id.empty() && filter.home_id != p.org_id) {
+            return PermissionDenied("a home sees only its own payments");
+          }
+          filter.home_id = p.org_id;
+          filter.approved_runs_only = true;
+          payer.clear();
+        }
         std::optional<std::pair<std::string, int>> last;
-        auto lines = RunStore::ListLines(conn, p.org_id, filter, *page_size, after, &last);
+        auto lines = RunStore::ListLines(conn, payer, filter, *page_size, after, &last);
         if (!lines.ok()) return lines.status();
-        call.Audit("payment_lines", !request->home_id().empty()        ? request->home_id()
+        call.Audit("payment_lines", !filter.home_id.empty()            ? filter.home_id
                                     : !request->agreement_id().empty() ? request->agreement_id()
                                                                        : request->payment_run_id());
         for (auto& l : *lines) *response->add_lines() = std::move(l);
@@ -1096,7 +1094,8 @@ grpc::ServerUnaryReactor* PaymentsHandlers::ListPayouts(grpc::CallbackServerCont
         auto page_size = PageSize(request->page_size(), 500, 5000);
         if (!page_size.ok()) return page_size.status();
         Violations v;
-        if (request->payment_run_id().empty() && request->home_id().empty()) {
+        const auth::Principal& p = call.principal();
+        if (request->payment_run_id().empty() && request->home_id().empty() && !IsHome(p)) {
           v.Add("payment_run_id", "or home_id is required");
         }
         if (!request->payment_run_id().empty() && !IsUuid(request->payment_run_id())) {
@@ -1104,20 +1103,9 @@ grpc::ServerUnaryReactor* PaymentsHandlers::ListPayouts(grpc::CallbackServerCont
         }
         validation::CheckText(v, "home_id", request->home_id(), 64, false);
         PayoutFilter filter{.run_id = request->payment_run_id(), .home_id = request->home_id()};
-        if (request->has_from_month()) {
-          auto m = MonthOf(request->from_month(), "from_month");
-          if (m.ok())
-            filter.from = *m;
-          else
-            v.Check("from_month", m.status());
-        }
-        if (request->has_to_month()) {
-          auto m = MonthOf(request->to_month(), "to_month");
-          if (m.ok())
-            filter.to = *m;
-          else
-            v.Check("to_month", m.status());
-        }
+        filter.from =
+            OptionalMonth(v, request->has_from_month(), request->from_month(), "from_month");
+        filter.to = OptionalMonth(v, request->has_to_month(), request->to_month(), "to_month");
         v1::ListPayoutsRequest filters = *request;
         filters.clear_page_size();
         filters.clear_page_token();
@@ -1129,13 +1117,21 @@ grpc::ServerUnaryReactor* PaymentsHandlers::ListPayouts(grpc::CallbackServerCont
           after = std::pair((*key)[0], (*key)[1]);
         }
         if (auto st = v.ToStatus(); !st.ok()) return st;
+        // A home sees its own payouts of approved runs, of every payer.
+        std::string payer = p.org_id;
+        if (IsHome(p)) {
+          if (!filter.home_id.empty() && filter.home_id != p.org_id) {
+            return PermissionDenied("a home sees only its own payments");
+          }
+          filter.home_id = p.org_id;
+          filter.approved_runs_only = true;
+          payer.clear();
+        }
         std::optional<std::pair<std::string, std::string>> last;
-        auto payouts =
-            RunStore::ListPayouts(conn, call.principal().org_id, filter, *page_size, after, &last);
+        auto payouts = RunStore::ListPayouts(conn, payer, filter, *page_size, after, &last);
         if (!payouts.ok()) return payouts.status();
-        call.Audit("payouts",
-                   !request->home_id().empty() ? request->home_id() : request->payment_run_id());
-        for (auto& p : *payouts) *response->add_payouts() = std::move(p);
+        call.Audit("payouts", !filter.home_id.empty() ? filter.home_id : request->payment_run_id());
+        for (auto& payout : *payouts) *response->add_payouts() = std::move(payout);
         if (last) {
           response->set_next_page_token(
               EncodePageToken(filters.SerializeAsString(), {last->first, last->second}));

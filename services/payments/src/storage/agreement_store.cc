@@ -85,13 +85,14 @@ absl::Status AgreementStore::Update(db::Connection& conn, v1::Agreement& a, absl
 absl::StatusOr<std::vector<v1::Agreement>> AgreementStore::List(
     db::Connection& conn, const std::string& municipality_id, const AgreementFilter& f, int limit,
     const std::optional<std::string>& after) {
-  auto r = conn.Exec(sql::kListAgreements,
-                     {municipality_id, limit, after ? db::Param(*after) : db::Param(std::nullopt),
-                      db::Param::NullIfEmpty(f.home_id), db::Param::NullIfEmpty(f.placement_id),
-                      db::Param::NullIfEmpty(f.child_id),
-                      f.states.empty() ? db::Param(std::nullopt) : db::Param::TextArray(f.states),
-                      db::Param::NullIfEmpty(f.assignment_kind),
-                      f.active_on ? db::Param(*f.active_on) : db::Param(std::nullopt)});
+  auto r = conn.Exec(
+      sql::kListAgreements,
+      {db::Param::NullIfEmpty(municipality_id), limit,
+       after ? db::Param(*after) : db::Param(std::nullopt), db::Param::NullIfEmpty(f.home_id),
+       db::Param::NullIfEmpty(f.placement_id), db::Param::NullIfEmpty(f.child_id),
+       f.states.empty() ? db::Param(std::nullopt) : db::Param::TextArray(f.states),
+       db::Param::NullIfEmpty(f.assignment_kind),
+       f.active_on ? db::Param(*f.active_on) : db::Param(std::nullopt)});
   if (!r.ok()) return r.status();
   std::vector<v1::Agreement> out;
   for (int i = 0; i < r->rows(); ++i) {

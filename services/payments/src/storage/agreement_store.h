@@ -39,7 +39,8 @@ class AgreementStore {
   // Every agreement of a home, of any payer.
   static absl::StatusOr<std::vector<v1::Agreement>> OfHome(db::Connection& conn,
                                                            const std::string& home_id);
-  // By id after `after`; one more than `limit` means there are more.
+  // By id after `after` (an empty `municipality_id`: any payer); one more than `limit` means
+  // there are more.
   static absl::StatusOr<std::vector<v1::Agreement>> List(db::Connection& conn,
                                                          const std::string& municipality_id,
                                                          const AgreementFilter& filter, int limit,

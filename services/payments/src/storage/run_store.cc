@@ -247,11 +247,13 @@ absl::StatusOr<std::vector<v1::PaymentLine>> RunStore::ListLines(
     std::optional<std::pair<std::string, int>>* last) {
   auto r = conn.Exec(
       sql::kListLines,
-      {municipality_id, after ? db::Param(after->first) : db::Param(std::nullopt),
+      {db::Param::NullIfEmpty(municipality_id),
+       after ? db::Param(after->first) : db::Param(std::nullopt),
        after ? db::Param(after->second) : db::Param(std::nullopt), db::Param::NullIfEmpty(f.run_id),
        db::Param::NullIfEmpty(f.home_id), db::Param::NullIfEmpty(f.agreement_id), limit + 1,
        f.from ? db::Param(FirstDay(*f.from)) : db::Param(std::nullopt),
-       f.to ? db::Param(FirstDay(*f.to)) : db::Param(std::nullopt), f.adjustments_only});
+       f.to ? db::Param(FirstDay(*f.to)) : db::Param(std::nullopt), f.adjustments_only,
+       f.approved_runs_only});
   if (!r.ok()) return r.status();
   std::vector<v1::PaymentLine> out;
   const int n = std::min(r->rows(), limit);
@@ -276,11 +278,12 @@ absl::StatusOr<std::vector<v1::Payout>> RunStore::ListPayouts(
   auto month = [](const std::optional<absl::CivilMonth>& m) {
     return m ? db::Param(FirstDay(*m)) : db::Param(std::nullopt);
   };
-  auto r = conn.Exec(
-      sql::kListPayouts,
-      {municipality_id, after ? db::Param(after->first) : db::Param(std::nullopt),
-       after ? db::Param(after->second) : db::Param(std::nullopt), db::Param::NullIfEmpty(f.run_id),
-       db::Param::NullIfEmpty(f.home_id), month(f.from), month(f.to), limit + 1});
+  auto r = conn.Exec(sql::kListPayouts,
+                     {db::Param::NullIfEmpty(municipality_id),
+                      after ? db::Param(after->first) : db::Param(std::nullopt),
+                      after ? db::Param(after->second) : db::Param(std::nullopt),
+                      db::Param::NullIfEmpty(f.run_id), db::Param::NullIfEmpty(f.home_id),
+                      month(f.from), month(f.to), limit + 1, f.approved_runs_only});
   if (!r.ok()) return r.status();
   std::vector<v1::Payout> out;
   const int n = std::min(r->rows(), limit);

@@ -24,11 +24,13 @@ struct LineFilter {
   std::string run_id, home_id, agreement_id;
   std::optional<absl::CivilMonth> from, to;
   bool adjustments_only = false;
+  bool approved_runs_only = false;  // approved, paid or failed runs: what a home may see
 };
 
 struct PayoutFilter {
   std::string run_id, home_id;
   std::optional<absl::CivilMonth> from, to;
+  bool approved_runs_only = false;
 };
 
 enum class RunFileKind { kBankFile, kFinanceExport };
@@ -92,7 +94,7 @@ class RunStore {
   static absl::StatusOr<std::vector<v1::Payout>> PayoutsOf(db::Connection& conn,
                                                            const std::string& run_id);
 
-  // Lines of the municipality's runs by (run, line) after `after`.
+  // Lines of the municipality's runs (an empty id: any payer's) by (run, line) after `after`.
   static absl::StatusOr<std::vector<v1::PaymentLine>> ListLines(
       db::Connection& conn, const std::string& municipality_id, const LineFilter& filter, int limit,
       const std::optional<std::pair<std::string, int>>& after,
