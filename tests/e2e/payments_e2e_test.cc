@@ -1256,5 +1256,33 @@ TEST_F(PaymentsE2E, AChangeBackInTimeIsCorrectedOnceByTheNextRunsAdjustmentLines
   EXPECT_LT(created->payment_run().carried_forward_total_ore(), 0);
 }
 
+TEST_F(PaymentsE2E, AContactPersonIsPaidTheAgreedFeeAndTheLevelsAllowance) {
+  const std::string finance = keys_.Mint(Finance("2418"));
+  pv1::CreateAgreementRequest create;
+  create.set_request_id(NewUuid());
+  create.mutable_agreement()->set_assignment_kind(
+      fhv::common::v1::ASSIGNMENT_KIND_KONTAKTPERSON_CHILD);
+  create.mutable_agreement()->set_home_id("person-1");
+  *create.mutable_agreement()->mutable_child_birth_date() = ToDate(absl::CivilDay(2011, 8, 1));
+  *create.mutable_agreement()->mutable_valid_from() = ToDate(absl::CivilDay(2024, 4, 1));
+  create.mutable_terms()->set_monthly_fee_ore(250'000);
+  auto refused = Call(&Stub::CreateAgreement, create, finance);
+  ASSERT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  ASSERT_EQ(GetViolations(refused.status()).size(), 1u);
+  EXPECT_EQ(GetViolations(refused.status())[0].field, "terms.contact_person_expense_level_code");
+  create.mutable_terms()->set_contact_person_expense_level_code("MEDIUM");
+  ASSERT_TRUE(Call(&Stub::CreateAgreement, create, finance).ok());
+  pv1::CreatePaymentRunRequest run;
+  run.set_request_id(NewUuid());
+  run.set_municipality_id("2418");
+  run.mutable_month()->set_year(2024);
+  run.mutable_month()->set_month(4);
+  auto created = Call(&Stub::CreatePaymentRun, run, finance);
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_EQ(created->payment_run().taxable_total_ore(), 250'000);
+  // 57 300 SEK × 25 % / 12, the 2024 table's MEDIUM level.
+  EXPECT_EQ(created->payment_run().tax_free_total_ore(), 119'375);
+}
+
 }  // namespace
 }  // namespace fhv::testing

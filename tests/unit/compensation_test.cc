@@ -214,5 +214,41 @@ TEST(Compensation, ARateTableMustCoverAgesFromZeroWithOneBaseLevel) {
   EXPECT_THAT(fields, ElementsAre("rate_table.expense_allowance_bands"));
 }
 
+TEST(Compensation, AContactPersonGetsTheFeeAndTheLevelsAllowanceProRata) {
+  v1::RateTable table = Table(5'730'000);
+  auto* medium = table.add_contact_person_expense_levels();
+  medium->set_code("MEDIUM");
+  medium->mutable_per_year()->set_basis_points(2500);
+  v1::AgreementTerms terms;
+  terms.set_monthly_fee_ore(300'000);
+  terms.set_contact_person_expense_level_code("MEDIUM");
+  // From 16 April: 15 of April's 30 days.
+  AgreementPeriod a = Agreement(absl::CivilDay(2024, 4, 16), absl::CivilDay(2012, 1, 1));
+  a.kind = fhv::common::v1::ASSIGNMENT_KIND_KONTAKTPERSON_CHILD;
+  *a.versions[0].mutable_terms() = terms;
+  auto lines = MonthLines(a, table, absl::CivilMonth(2024, 4));
+  ASSERT_TRUE(lines.ok()) << lines.status();
+  ASSERT_EQ(lines->size(), 2u);
+  EXPECT_EQ(Amount(*lines, v1::PAYMENT_LINE_KIND_CONTACT_PERSON_FEE), 150'000);
+  EXPECT_TRUE((*lines)[0].taxable);
+  // 57 300 SEK × 25 % / 12 = 1 193,75 SEK a month; half of it, rounded half away from zero.
+  EXPECT_EQ(Amount(*lines, v1::PAYMENT_LINE_KIND_CONTACT_PERSON_EXPENSE_ALLOWANCE), 59'688);
+  EXPECT_FALSE((*lines)[1].taxable);
+  EXPECT_EQ(Amount(*lines, v1::PAYMENT_LINE_KIND_FEE), 0);
+
+  // A fee by level needs the level in the table; SKR's levels are not in the data.
+  terms.set_monthly_fee_ore(0);
+  terms.set_contact_person_fee_level_code("MEETS_1_2_PER_MONTH");
+  *a.versions[0].mutable_terms() = terms;
+  EXPECT_EQ(GetReason(MonthLines(a, table, absl::CivilMonth(2024, 4)).status()),
+            "RATE_TABLE_INCOMPLETE");
+  auto* level = table.add_contact_person_fee_levels();
+  level->set_code("MEETS_1_2_PER_MONTH");
+  level->mutable_monthly_fee()->set_amount_ore(120'000);
+  lines = MonthLines(a, table, absl::CivilMonth(2024, 5));
+  ASSERT_TRUE(lines.ok()) << lines.status();
+  EXPECT_EQ(Amount(*lines, v1::PAYMENT_LINE_KIND_CONTACT_PERSON_FEE), 120'000);
+}
+
 }  // namespace
 }  // namespace fhv::payments

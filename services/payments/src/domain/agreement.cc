@@ -19,6 +19,18 @@ constexpr int64_t kMaxDailyRate = 2'000'000;
 
 bool InForce(const v1::AgreementVersion& v) { return v.superseded_by_version() == 0; }
 
+// A contact person's terms name the expense level, and the fee as an amount or a level.
+void CheckContactPersonTerms(Violations& v, fhv::common::v1::AssignmentKind kind,
+                             const v1::AgreementTerms& t) {
+  if (!IsContactPerson(kind)) return;
+  if (t.contact_person_expense_level_code().empty()) {
+    v.Add("terms.contact_person_expense_level_code", "is required for a contact person");
+  }
+  if (t.monthly_fee_ore() == 0 && t.contact_person_fee_level_code().empty()) {
+    v.Add("terms.monthly_fee_ore", "or contact_person_fee_level_code is required");
+  }
+}
+
 }  // namespace
 
 v1::Agreement FromPlacement(const pl::PlacementStartedEvent& e, const std::string& agreement_id,
@@ -124,6 +136,7 @@ absl::StatusOr<v1::Agreement> NewManual(const v1::Agreement& in, const v1::Agree
   if (auto st = ValidateTerms(terms, "terms"); !st.ok()) {
     for (const auto& fv : GetViolations(st)) v.Add(fv.field, fv.description);
   }
+  CheckContactPersonTerms(v, in.assignment_kind(), terms);
   if (auto st = v.ToStatus(); !st.ok()) return st;
   v1::Agreement a;
   a.set_agreement_id(agreement_id);
@@ -162,6 +175,7 @@ absl::Status Amend(v1::Agreement& a, absl::CivilDay valid_from, const v1::Agreem
   if (auto st = ValidateTerms(terms, "terms"); !st.ok()) {
     for (const auto& fv : GetViolations(st)) v.Add(fv.field, fv.description);
   }
+  CheckContactPersonTerms(v, a.assignment_kind(), terms);
   if (auto st = v.ToStatus(); !st.ok()) return st;
   if (end && valid_from > *end) {
     return FailedPrecondition("AGREEMENT_ENDED", "the agreement ended before valid_from");
@@ -227,7 +241,8 @@ void Derive(v1::Agreement& a) {
 }
 
 AgreementPeriod PeriodOf(const v1::Agreement& a) {
-  AgreementPeriod p{.valid_from = *DayOf(a.valid_from()),
+  AgreementPeriod p{.kind = a.assignment_kind(),
+                    .valid_from = *DayOf(a.valid_from()),
                     .valid_to = DayOf(a.valid_to()),
                     .child_birth_date = *DayOf(a.child_birth_date())};
   for (const auto& v : a.versions()) {

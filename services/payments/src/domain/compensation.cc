@@ -71,6 +71,53 @@ absl::StatusOr<v1::ExpenseAllowanceBand> BandFor(const v1::RateTable& table,
                                          "allowance band for the child's age"));
 }
 
+namespace {
+
+// A contact person's lines for `days` of a month of `dim` days under terms `t`.
+absl::StatusOr<std::vector<Line>> ContactPersonLines(const v1::AgreementTerms& t,
+                                                     const v1::RateTable& table, int days,
+                                                     int dim) {
+  int64_t fee = t.monthly_fee_ore();
+  if (fee == 0) {
+    const auto level = std::find_if(
+        table.contact_person_fee_levels().begin(), table.contact_person_fee_levels().end(),
+        [&](const auto& l) { return l.code() == t.contact_person_fee_level_code(); });
+    if (level == table.contact_person_fee_levels().end()) {
+      return FailedPrecondition(
+          "RATE_TABLE_INCOMPLETE",
+          absl::StrCat("the ", table.year(), " rate table has no contact person fee level \"",
+                       t.contact_person_fee_level_code(),
+                       "\"; give the agreement its monthly fee"));
+    }
+    fee = level->monthly_fee().amount_ore();
+  }
+  const auto expense = std::find_if(
+      table.contact_person_expense_levels().begin(), table.contact_person_expense_levels().end(),
+      [&](const auto& l) { return l.code() == t.contact_person_expense_level_code(); });
+  if (expense == table.contact_person_expense_levels().end()) {
+    return FailedPrecondition(
+        "RATE_TABLE_INCOMPLETE",
+        absl::StrCat("the ", table.year(), " rate table has no contact person expense level \"",
+                     t.contact_person_expense_level_code(), "\""));
+  }
+  Line fee_line = Share(v1::PAYMENT_LINE_KIND_CONTACT_PERSON_FEE, fee, 1, days, dim);
+  fee_line.taxable = true;
+  fee_line.description = "Contact person fee (arvode)";
+  Line allowance = Share(
+      v1::PAYMENT_LINE_KIND_CONTACT_PERSON_EXPENSE_ALLOWANCE,
+      static_cast<Wide>(table.prisbasbelopp().amount_ore()) * expense->per_year().basis_points(),
+      kYearlyBpPerMonth, days, dim);
+  allowance.description = "Contact person expense allowance (omkostnadsersättning)";
+  return std::vector<Line>{fee_line, allowance};
+}
+
+}  // namespace
+
+bool IsContactPerson(fhv::common::v1::AssignmentKind kind) {
+  return kind == fhv::common::v1::ASSIGNMENT_KIND_KONTAKTPERSON_CHILD ||
+         kind == fhv::common::v1::ASSIGNMENT_KIND_KONTAKTPERSON_ADULT;
+}
+
 absl::StatusOr<std::vector<Line>> MonthLines(const AgreementPeriod& a, const v1::RateTable& table,
                                              absl::CivilMonth month) {
   std::vector<Line> out;
@@ -91,64 +138,69 @@ absl::StatusOr<std::vector<Line>> MonthLines(const AgreementPeriod& a, const v1:
     const int days = static_cast<int>(to - from) + 1;
     const v1::AgreementTerms& t = v.terms();
     std::vector<Line> lines;
-
-    // The fee.
-    int64_t fee = t.monthly_fee_ore();
-    if (fee == 0) {
-      const std::string code = t.fee_level_code().empty() ? "BASE" : t.fee_level_code();
-      bool found = false;
-      for (const auto& level : table.fee_levels()) {
-        if (level.code() == code) {
-          fee = level.monthly_fee().amount_ore();
-          found = true;
+    if (IsContactPerson(a.kind)) {
+      auto person = ContactPersonLines(t, table, days, dim);
+      if (!person.ok()) return person.status();
+      lines = *std::move(person);
+    } else {
+      // The fee.
+      int64_t fee = t.monthly_fee_ore();
+      if (fee == 0) {
+        const std::string code = t.fee_level_code().empty() ? "BASE" : t.fee_level_code();
+        bool found = false;
+        for (const auto& level : table.fee_levels()) {
+          if (level.code() == code) {
+            fee = level.monthly_fee().amount_ore();
+            found = true;
+          }
+        }
+        if (!found) {
+          return FailedPrecondition(
+              "RATE_TABLE_INCOMPLETE",
+              absl::StrCat("the ", table.year(), " rate table has no fee level ", code));
         }
       }
-      if (!found) {
-        return FailedPrecondition(
-            "RATE_TABLE_INCOMPLETE",
-            absl::StrCat("the ", table.year(), " rate table has no fee level ", code));
+      Line fee_line = Share(v1::PAYMENT_LINE_KIND_FEE, fee, 1, days, dim);
+      fee_line.taxable = true;
+      fee_line.description = "Fee (arvode)";
+      lines.push_back(fee_line);
+
+      // The expense allowance, tax-free up to the band's maximum.
+      auto band = BandFor(table, a.child_birth_date, month);
+      if (!band.ok()) return band.status();
+      const Wide max_num = pbb * band->tax_free_max().basis_points();
+      Wide num =
+          t.expense_allowance_fixed_monthly_ore() > 0
+              ? static_cast<Wide>(t.expense_allowance_fixed_monthly_ore()) * kYearlyBpPerMonth
+              : pbb * std::max(0, band->base().basis_points() + t.expense_allowance_addition_bp());
+      const Wide free_num = std::min(num, max_num);
+      Line allowance =
+          Share(v1::PAYMENT_LINE_KIND_EXPENSE_ALLOWANCE, free_num, kYearlyBpPerMonth, days, dim);
+      allowance.age_band = BandName(*band);
+      allowance.description = "Expense allowance (omkostnadsersättning)";
+      lines.push_back(allowance);
+      if (num > free_num) {
+        Line above = Share(v1::PAYMENT_LINE_KIND_EXPENSE_ALLOWANCE_ABOVE_MAX, num - free_num,
+                           kYearlyBpPerMonth, days, dim);
+        above.taxable = true;
+        above.age_band = BandName(*band);
+        above.description = "Expense allowance above the tax-free maximum";
+        lines.push_back(above);
       }
-    }
-    Line fee_line = Share(v1::PAYMENT_LINE_KIND_FEE, fee, 1, days, dim);
-    fee_line.taxable = true;
-    fee_line.description = "Fee (arvode)";
-    lines.push_back(fee_line);
 
-    // The expense allowance, tax-free up to the band's maximum.
-    auto band = BandFor(table, a.child_birth_date, month);
-    if (!band.ok()) return band.status();
-    const Wide max_num = pbb * band->tax_free_max().basis_points();
-    Wide num =
-        t.expense_allowance_fixed_monthly_ore() > 0
-            ? static_cast<Wide>(t.expense_allowance_fixed_monthly_ore()) * kYearlyBpPerMonth
-            : pbb * std::max(0, band->base().basis_points() + t.expense_allowance_addition_bp());
-    const Wide free_num = std::min(num, max_num);
-    Line allowance =
-        Share(v1::PAYMENT_LINE_KIND_EXPENSE_ALLOWANCE, free_num, kYearlyBpPerMonth, days, dim);
-    allowance.age_band = BandName(*band);
-    allowance.description = "Expense allowance (omkostnadsersättning)";
-    lines.push_back(allowance);
-    if (num > free_num) {
-      Line above = Share(v1::PAYMENT_LINE_KIND_EXPENSE_ALLOWANCE_ABOVE_MAX, num - free_num,
-                         kYearlyBpPerMonth, days, dim);
-      above.taxable = true;
-      above.age_band = BandName(*band);
-      above.description = "Expense allowance above the tax-free maximum";
-      lines.push_back(above);
-    }
-
-    for (const auto& extra : t.extra_allowances()) {
-      Line l =
-          Share(v1::PAYMENT_LINE_KIND_EXTRA_ALLOWANCE, extra.monthly_amount_ore(), 1, days, dim);
-      l.taxable = extra.taxable();
-      l.description = "Extra allowance";
-      lines.push_back(l);
-    }
-    if (t.child_allowance_deduction_monthly_ore() > 0) {
-      Line l = Share(v1::PAYMENT_LINE_KIND_CHILD_ALLOWANCE_DEDUCTION,
-                     -static_cast<Wide>(t.child_allowance_deduction_monthly_ore()), 1, days, dim);
-      l.description = "Child allowance paid to the home";
-      lines.push_back(l);
+      for (const auto& extra : t.extra_allowances()) {
+        Line l =
+            Share(v1::PAYMENT_LINE_KIND_EXTRA_ALLOWANCE, extra.monthly_amount_ore(), 1, days, dim);
+        l.taxable = extra.taxable();
+        l.description = "Extra allowance";
+        lines.push_back(l);
+      }
+      if (t.child_allowance_deduction_monthly_ore() > 0) {
+        Line l = Share(v1::PAYMENT_LINE_KIND_CHILD_ALLOWANCE_DEDUCTION,
+                       -static_cast<Wide>(t.child_allowance_deduction_monthly_ore()), 1, days, dim);
+        l.description = "Child allowance paid to the home";
+        lines.push_back(l);
+      }
     }
     for (Line& l : lines) {
       l.agreement_version = v.version();

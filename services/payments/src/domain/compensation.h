@@ -24,6 +24,9 @@ namespace v1 = ::fhv::payments::v1;
 
 // What a month's lines are computed from.
 struct AgreementPeriod {
+  // A contact person (for a child or an adult) gets a contact person's lines; every other kind
+  // a foster home's.
+  fhv::common::v1::AssignmentKind kind = fhv::common::v1::ASSIGNMENT_KIND_FAMILJEHEM;
   absl::CivilDay valid_from;
   std::optional<absl::CivilDay> valid_to;  // the last day, if ended
   absl::CivilDay child_birth_date;
@@ -55,9 +58,16 @@ int64_t RoundedShare(int64_t amount, int64_t numerator, int64_t denominator);
 absl::StatusOr<v1::ExpenseAllowanceBand> BandFor(const v1::RateTable& table,
                                                  absl::CivilDay birth_date, absl::CivilMonth month);
 
-// The lines of a foster or emergency home's agreement for `month` by `table` (the month's
-// year's table). An agreement not in force on any day of the month has none.
-// FAILED_PRECONDITION if the table lacks what the terms name (a fee level, an age band).
+// Whether `kind` is a contact person's, for a child or an adult.
+bool IsContactPerson(fhv::common::v1::AssignmentKind kind);
+
+// The lines of an agreement for `month` by `table` (the month's year's table), each pro rata by
+// the days a version is in force in the month. A foster or emergency home: the fee, the expense
+// allowance (tax-free up to the band's maximum), extra allowances and the child allowance
+// deduction. A contact person: the fee (the terms' amount, or the table's fee level) and the
+// expense allowance of the table's level (pbb × the level's percentage / 12), tax-free. An
+// agreement not in force on any day of the month has none. FAILED_PRECONDITION if the table
+// lacks what the terms name (a fee level, an age band, a contact person level).
 absl::StatusOr<std::vector<Line>> MonthLines(const AgreementPeriod& agreement,
                                              const v1::RateTable& table, absl::CivilMonth month);
 

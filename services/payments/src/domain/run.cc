@@ -15,9 +15,11 @@ absl::Status RunBuilder::Add(const v1::Agreement& a) {
   switch (a.assignment_kind()) {
     case fhv::common::v1::ASSIGNMENT_KIND_FAMILJEHEM:
     case fhv::common::v1::ASSIGNMENT_KIND_JOURHEM:
+    case fhv::common::v1::ASSIGNMENT_KIND_KONTAKTPERSON_CHILD:
+    case fhv::common::v1::ASSIGNMENT_KIND_KONTAKTPERSON_ADULT:
       break;
     default:
-      // Contact families and contact persons are paid by rules not built yet.
+      // A contact family is paid by its recorded stays, which are not built yet.
       return absl::OkStatus();
   }
   auto lines = MonthLines(PeriodOf(a), table_, month_);
