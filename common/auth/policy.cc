@@ -179,6 +179,10 @@ const std::vector<Rule>& Rules() {
        "ReadCostReport",
        {K::kMunicipality},
        {"finance_officer", "case_worker", "admin"}},
+      {Action::kRecordStay,
+       "RecordStay",
+       {K::kMunicipality, K::kHome},
+       {"finance_officer", "case_worker", "foster_home"}},
   };
   return *rules;
 }

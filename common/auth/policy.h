@@ -59,6 +59,7 @@ enum class Action {
   kDecideClaims,    // the paying municipality
   kAgencyInvoices,  // an agency's invoices, by the agency or the invoiced municipality
   kReadCostReport,
+  kRecordStay,  // a contact family's stay: the paying municipality or the home itself
 };
 
 // OK if `principal` may take `action`; PERMISSION_DENIED naming the action otherwise.

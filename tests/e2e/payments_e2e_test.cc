@@ -1284,5 +1284,130 @@ TEST_F(PaymentsE2E, AContactPersonIsPaidTheAgreedFeeAndTheLevelsAllowance) {
   EXPECT_EQ(created->payment_run().tax_free_total_ore(), 119'375);
 }
 
+TEST_F(PaymentsE2E, AContactFamilysStaysArePaidOnceByTheRunOfTheMonthTheyEnd) {
+  const std::string finance = keys_.Mint(Finance("2418"));
+  const std::string family = keys_.Mint(Home("family-1"));
+  pv1::CreateAgreementRequest create;
+  create.set_request_id(NewUuid());
+  create.mutable_agreement()->set_assignment_kind(fhv::common::v1::ASSIGNMENT_KIND_KONTAKTFAMILJ);
+  create.mutable_agreement()->set_home_id("family-1");
+  *create.mutable_agreement()->mutable_child_birth_date() = ToDate(absl::CivilDay(2015, 5, 5));
+  *create.mutable_agreement()->mutable_valid_from() = ToDate(absl::CivilDay(2024, 1, 1));
+  auto agreement = Call(&Stub::CreateAgreement, create, finance);
+  ASSERT_TRUE(agreement.ok()) << agreement.status();
+  const std::string id = agreement->agreement().agreement_id();
+
+  pv1::RecordContactFamilyStayRequest stay;
+  stay.set_request_id(NewUuid());
+  stay.set_agreement_id(id);
+  *stay.mutable_arrival_date() = ToDate(absl::CivilDay(2024, 4, 12));  // a Friday
+  *stay.mutable_departure_date() = ToDate(absl::CivilDay(2024, 4, 14));
+  auto weekend = Call(&Stub::RecordContactFamilyStay, stay, family);
+  ASSERT_TRUE(weekend.ok()) << weekend.status();
+  EXPECT_EQ(weekend->stay().counted_days_tenths(), 25);
+  // The same nights again, from the municipality: refused.
+  stay.set_request_id(NewUuid());
+  *stay.mutable_arrival_date() = ToDate(absl::CivilDay(2024, 4, 13));
+  *stay.mutable_departure_date() = ToDate(absl::CivilDay(2024, 4, 15));
+  EXPECT_EQ(GetReason(Call(&Stub::RecordContactFamilyStay, stay, finance).status()),
+            "STAY_OVERLAPS");
+  // Bad dates, someone else's agreement, and a foster home's agreement.
+  *stay.mutable_arrival_date() = ToDate(absl::CivilDay(2024, 4, 20));
+  *stay.mutable_departure_date() = ToDate(absl::CivilDay(2024, 4, 19));
+  EXPECT_EQ(Call(&Stub::RecordContactFamilyStay, stay, finance).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  *stay.mutable_departure_date() = ToDate(Today(absl::Now()) + 1);
+  EXPECT_EQ(Call(&Stub::RecordContactFamilyStay, stay, finance).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  *stay.mutable_departure_date() = ToDate(absl::CivilDay(2024, 4, 21));
+  EXPECT_EQ(
+      Call(&Stub::RecordContactFamilyStay, stay, keys_.Mint(Home("family-2"))).status().code(),
+      absl::StatusCode::kPermissionDenied);
+  pv1::CreateAgreementRequest foster = create;
+  foster.set_request_id(NewUuid());
+  foster.mutable_agreement()->set_assignment_kind(fhv::common::v1::ASSIGNMENT_KIND_FAMILJEHEM);
+  foster.mutable_agreement()->set_home_id("home-9");
+  *foster.mutable_agreement()->mutable_valid_from() = ToDate(absl::CivilDay(2024, 6, 1));
+  foster.mutable_terms()->set_fee_level_code("BASE");
+  auto foster_agreement = Call(&Stub::CreateAgreement, foster, finance);
+  ASSERT_TRUE(foster_agreement.ok()) << foster_agreement.status();
+  pv1::RecordContactFamilyStayRequest wrong = stay;
+  wrong.set_agreement_id(foster_agreement->agreement().agreement_id());
+  EXPECT_EQ(GetReason(Call(&Stub::RecordContactFamilyStay, wrong, finance).status()),
+            "NOT_A_CONTACT_FAMILY");
+  auto later = Call(&Stub::RecordContactFamilyStay, stay, finance);  // 20 to 21 April
+  ASSERT_TRUE(later.ok()) << later.status();
+
+  // April's run pays both: 2.5 + 1 days, the Saturdays at the doubled fee.
+  pv1::SetPayeeRequest payee;
+  payee.mutable_payee()->set_home_id("family-1");
+  payee.mutable_payee()->mutable_name()->set_given_name("Ali");
+  payee.mutable_payee()->mutable_name()->set_family_name("Nilsson");
+  payee.mutable_payee()->set_personnummer(MakePersonnummer("19800202", 3));
+  payee.mutable_payee()->mutable_account()->set_bankgiro("54029681");
+  ASSERT_TRUE(Call(&Stub::SetPayee, payee, finance).ok());
+  pv1::CreatePaymentRunRequest run;
+  run.set_request_id(NewUuid());
+  run.set_municipality_id("2418");
+  run.mutable_month()->set_year(2024);
+  run.mutable_month()->set_month(4);
+  auto april = Call(&Stub::CreatePaymentRun, run, finance);
+  ASSERT_TRUE(april.ok()) << april.status();
+  pv1::ListPaymentLinesRequest lines;
+  lines.set_payment_run_id(april->payment_run().payment_run_id());
+  lines.set_agreement_id(id);
+  auto listed = Call(&Stub::ListPaymentLines, lines, finance);
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  int64_t fee = 0, allowance = 0;
+  for (const auto& l : listed->lines()) {
+    EXPECT_FALSE(l.stay_id().empty());
+    (l.kind() == pv1::PAYMENT_LINE_KIND_CONTACT_FAMILY_FEE ? fee : allowance) += l.amount_ore();
+  }
+  EXPECT_EQ(listed->lines_size(), 4);
+  // 225 SEK a day (2024: 2023's figure, an estimate): 2.5 days + a Saturday; 1 day + a Saturday.
+  EXPECT_EQ(fee, (25 * 2'250 + 22'500) + (22'500 + 22'500));
+  // 57 300 SEK × 105 % / 365 per day: 2.5 days and 1 day, each stay rounded once.
+  EXPECT_EQ(allowance, 41'209 + 16'484);
+
+  pv1::SetMunicipalityPaymentSettingsRequest settings;
+  settings.mutable_settings()->set_debtor_name("Malå kommun");
+  settings.mutable_settings()->set_organisationsnummer("212000-2627");
+  settings.mutable_settings()->mutable_debtor_account()->set_iban("SE4550000000058398257466");
+  settings.mutable_settings()->mutable_debtor_account()->set_bic("ESSESESS");
+  settings.mutable_settings()->set_execution_day_of_month(25);
+  ASSERT_TRUE(
+      Call(&Stub::SetMunicipalityPaymentSettings, settings, keys_.Mint(Admin("2418"))).ok());
+  pv1::ApprovePaymentRunRequest approve;
+  approve.set_payment_run_id(april->payment_run().payment_run_id());
+  approve.set_etag(april->payment_run().etag());
+  auto approved = Call(&Stub::ApprovePaymentRun, approve, finance);
+  ASSERT_TRUE(approved.ok()) << approved.status();
+  // Paid once: the stays carry the run, and May's run has none of them.
+  pv1::ListContactFamilyStaysRequest list;
+  list.set_agreement_id(id);
+  list.set_page_size(1);
+  auto first = Call(&Stub::ListContactFamilyStays, list, family);
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_EQ(first->stays_size(), 1);
+  EXPECT_EQ(first->stays(0).stay_id(), weekend->stay().stay_id());
+  EXPECT_EQ(first->stays(0).payment_run_id(), april->payment_run().payment_run_id());
+  list.set_page_token(first->next_page_token());
+  auto second = Call(&Stub::ListContactFamilyStays, list, finance);
+  ASSERT_TRUE(second.ok()) << second.status();
+  ASSERT_EQ(second->stays_size(), 1);
+  EXPECT_EQ(second->stays(0).stay_id(), later->stay().stay_id());
+  EXPECT_TRUE(second->next_page_token().empty());
+  EXPECT_EQ(Call(&Stub::ListContactFamilyStays, list, keys_.Mint(Home("family-2"))).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  run.set_request_id(NewUuid());
+  run.mutable_month()->set_month(5);
+  auto may = Call(&Stub::CreatePaymentRun, run, finance);
+  ASSERT_TRUE(may.ok()) << may.status();
+  lines.set_payment_run_id(may->payment_run().payment_run_id());
+  auto may_lines = Call(&Stub::ListPaymentLines, lines, finance);
+  ASSERT_TRUE(may_lines.ok()) << may_lines.status();
+  EXPECT_EQ(may_lines->lines_size(), 0);
+}
+
 }  // namespace
 }  // namespace fhv::testing

@@ -1,6 +1,5 @@
-// Each service binary migrates its own schema and serves health and reflection; an
-// implemented service refuses every method without a token, one whose RPCs come with a later
-// issue answers UNIMPLEMENTED.
+// Each service binary migrates its own schema and serves health and reflection, and refuses
+// every method without a token.
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -45,24 +44,20 @@ TEST_P(ServicesE2E, MigratesServesHealthAndChecksEveryCaller) {
     st = fhv::placement::v1::PlacementService::NewStub(channel)->GetPlacement(Ctx(token).get(), {},
                                                                               &resp);
   } else {
-    // Payments' RPCs arrive in parts: one not yet built answers UNIMPLEMENTED.
     fhv::payments::v1::ListContactFamilyStaysResponse resp;
     st = fhv::payments::v1::PaymentsService::NewStub(channel)->ListContactFamilyStays(
         Ctx(token).get(), {}, &resp);
   }
-  if (service != "payments") {
-    // Implemented: a recruiter has no business there, and no method runs without a token.
-    EXPECT_EQ(st.error_code(), grpc::StatusCode::PERMISSION_DENIED);
-    const auto codes = CallEveryMethodWithoutToken(
-        server.address(), service == "investigation"
-                              ? fhv::investigation::v1::InvestigationService::service_full_name()
-                              : fhv::placement::v1::PlacementService::service_full_name());
-    ASSERT_FALSE(codes.empty());
-    for (const auto& [method, code] : codes) {
-      EXPECT_EQ(code, grpc::StatusCode::UNAUTHENTICATED) << method;
-    }
-  } else {
-    EXPECT_EQ(st.error_code(), grpc::StatusCode::UNIMPLEMENTED);
+  // A recruiter has no business there, and no method runs without a token.
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  const auto codes = CallEveryMethodWithoutToken(
+      server.address(),
+      service == "investigation" ? fhv::investigation::v1::InvestigationService::service_full_name()
+      : service == "placement"   ? fhv::placement::v1::PlacementService::service_full_name()
+                                 : fhv::payments::v1::PaymentsService::service_full_name());
+  ASSERT_FALSE(codes.empty());
+  for (const auto& [method, code] : codes) {
+    EXPECT_EQ(code, grpc::StatusCode::UNAUTHENTICATED) << method;
   }
   EXPECT_EQ(server.Stop(), 0);
 }

@@ -401,4 +401,38 @@ inline const db::Statement kClearRecheck{
     "UPDATE payments.agreement SET recheck_from = NULL WHERE paying_municipality_id = $1 "
     "AND recheck_from < $2::date AND updated_at <= $3"};
 
+inline const db::Statement kInsertStay{
+    "insert_stay",
+    "INSERT INTO payments.contact_family_stay (id, agreement_id, paying_municipality_id, arrival, "
+    "departure, created_at, body) VALUES ($1::uuid, $2::uuid, $3, $4::date, $5::date, $6, $7)"};
+
+// Stays of agreement $1 sharing a day with [$2, $3): a stay's days run from its arrival to its
+// departure, or one day for a visit without a night.
+inline const db::Statement kStayOverlaps{
+    "stay_overlaps",
+    "SELECT count(*) FROM payments.contact_family_stay WHERE agreement_id = $1::uuid "
+    "AND arrival < $3::date AND GREATEST(departure, arrival + 1) > $2::date"};
+
+// Stays of agreement $1 by (arrival, id) after ($4, $5); $2..$3 an arrival range.
+inline const db::Statement kListStays{
+    "list_stays",
+    "SELECT body, payment_run_id, arrival, id FROM payments.contact_family_stay "
+    "WHERE agreement_id = $1::uuid AND ($2::date IS NULL OR arrival >= $2::date) "
+    "AND ($3::date IS NULL OR arrival <= $3::date) "
+    "AND ($4::date IS NULL OR (arrival, id) > ($4::date, $5::uuid)) ORDER BY arrival, id LIMIT $6"};
+
+// The unpaid stays of payer $1's own homes that ended by $2, with their agreements.
+inline const db::Statement kPayableStays{
+    "payable_stays",
+    "SELECT s.body, a.body FROM payments.contact_family_stay s "
+    "JOIN payments.agreement a ON a.id = s.agreement_id WHERE s.paying_municipality_id = $1 "
+    "AND s.payment_run_id IS NULL AND s.departure <= $2::date AND NOT a.agency_home "
+    "ORDER BY s.arrival, s.id"};
+
+// Binds the unpaid stays $1 to run $2; the rows bound.
+inline const db::Statement kBindStays{
+    "bind_stays",
+    "UPDATE payments.contact_family_stay SET payment_run_id = $2::uuid "
+    "WHERE id = ANY($1::uuid[]) AND payment_run_id IS NULL RETURNING id"};
+
 }  // namespace fhv::payments::sql

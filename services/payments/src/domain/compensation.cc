@@ -25,14 +25,6 @@ int64_t RoundDiv(Wide n, Wide d) {
 absl::CivilDay FirstDay(absl::CivilMonth m) { return absl::CivilDay(m); }
 absl::CivilDay LastDay(absl::CivilMonth m) { return absl::CivilDay(m + 1) - 1; }
 
-int AgeOn(absl::CivilDay birth, absl::CivilDay day) {
-  int age = static_cast<int>(day.year() - birth.year());
-  if (day.month() < birth.month() || (day.month() == birth.month() && day.day() < birth.day())) {
-    --age;
-  }
-  return age;
-}
-
 std::string BandName(const v1::ExpenseAllowanceBand& b) {
   return absl::StrCat(b.min_age_years(), "-", b.max_age_years());
 }
@@ -49,6 +41,14 @@ Line Share(v1::PaymentLineKind kind, Wide monthly_num, Wide monthly_den, int day
 }
 
 }  // namespace
+
+int AgeOn(absl::CivilDay birth, absl::CivilDay day) {
+  int age = static_cast<int>(day.year() - birth.year());
+  if (day.month() < birth.month() || (day.month() == birth.month() && day.day() < birth.day())) {
+    --age;
+  }
+  return age;
+}
 
 int64_t RoundedShare(int64_t amount, int64_t numerator, int64_t denominator) {
   return RoundDiv(static_cast<Wide>(amount) * numerator, denominator);

@@ -7,6 +7,7 @@
 #include "common/util/dates.h"
 #include "common/util/hash.h"
 #include "services/payments/src/domain/agreement.h"
+#include "services/payments/src/domain/stays.h"
 
 namespace fhv::payments {
 
@@ -91,6 +92,44 @@ absl::Status RunBuilder::AddAdjustments(const v1::Agreement& a,
       out.mutable_corrects_month()->set_month(m.month());
       out.set_description(absl::StrFormat("Correction of %04d-%02d", m.year(), m.month()));
     }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RunBuilder::AddStay(const v1::Agreement& a, const v1::ContactFamilyStay& stay,
+                                 const v1::RateTable& table) {
+  const absl::CivilDay arrival = *DayOf(stay.arrival_date());
+  const AgreementPeriod period = PeriodOf(a);
+  const v1::AgreementVersion* in_force = nullptr;
+  for (const auto& v : period.versions) {
+    if (*DayOf(v.valid_from()) <= arrival || in_force == nullptr) in_force = &v;
+  }
+  if (in_force == nullptr) return absl::InternalError("an agreement has no version");
+  auto lines = StayLines(in_force->terms(), period.child_birth_date, arrival,
+                         *DayOf(stay.departure_date()), table);
+  if (!lines.ok()) return lines.status();
+  agreements_with_lines_.insert(a.agreement_id());
+  first_agreement_of_home_.emplace(a.home_id(), a.agreement_id());
+  for (const Line& l : *lines) {
+    v1::PaymentLine& out = lines_.emplace_back();
+    out.set_line_id(absl::StrCat(run_id_, "-", lines_.size()));
+    out.set_payment_run_id(run_id_);
+    out.mutable_month()->set_year(static_cast<int>(month_.year()));
+    out.mutable_month()->set_month(month_.month());
+    out.set_agreement_id(a.agreement_id());
+    out.set_agreement_version(in_force->version());
+    out.set_home_id(a.home_id());
+    out.set_child_id(a.child_id());
+    out.set_kind(l.kind);
+    *out.mutable_period_start() = ToDate(l.period_start);
+    *out.mutable_period_end() = ToDate(l.period_end);
+    out.set_days_covered_tenths(stay.counted_days_tenths());
+    out.set_full_rate_ore(l.full_rate_ore);
+    out.set_amount_ore(l.amount_ore);
+    out.set_taxable(l.taxable);
+    out.set_age_band(l.age_band);
+    out.set_stay_id(stay.stay_id());
+    out.set_description(l.description);
   }
   return absl::OkStatus();
 }

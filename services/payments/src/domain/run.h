@@ -44,6 +44,11 @@ class RunBuilder {
                               const std::vector<absl::CivilMonth>& months, const PaidByMonth& paid,
                               const std::map<int, v1::RateTable>& tables);
 
+  // Adds the lines of a contact family's stay not yet paid, by `table` (its arrival year's) and
+  // the terms in force on its arrival day.
+  absl::Status AddStay(const v1::Agreement& agreement, const v1::ContactFamilyStay& stay,
+                       const v1::RateTable& table);
+
   // Adds the line of an approved claim not yet paid: its approved amount, tax-free.
   void AddReimbursement(const v1::Reimbursement& claim);
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <set>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -27,6 +28,7 @@
 #include "services/payments/src/storage/payee_store.h"
 #include "services/payments/src/storage/rate_store.h"
 #include "services/payments/src/storage/run_store.h"
+#include "services/payments/src/storage/stay_store.h"
 
 namespace fhv::payments {
 
@@ -419,6 +421,18 @@ absl::Status Calculate(db::Connection& conn, v1::PaymentRun& run, const v1::Rate
         return builder.AddAdjustments(a, months, *paid, tables);
       });
   if (!st.ok()) return st;
+  // Contact families' stays that ended by the month's last day, each by its arrival year's table.
+  auto stays = StayStore::Payable(conn, run.municipality_id(), absl::CivilDay(month + 1) - 1);
+  if (!stays.ok()) return stays.status();
+  for (const auto& [stay, agreement] : *stays) {
+    const int year = stay.arrival_date().year();
+    if (tables.count(year) == 0) {
+      auto t = RateStore::Get(conn, year);
+      if (!t.ok()) return t.status();
+      tables.emplace(year, *std::move(t));
+    }
+    if (auto st = builder.AddStay(agreement, stay, tables.at(year)); !st.ok()) return st;
+  }
   auto claims = ClaimStore::Payable(conn, run.municipality_id());
   if (!claims.ok()) return claims.status();
   for (const v1::Reimbursement& c : *claims) builder.AddReimbursement(c);
@@ -868,6 +882,23 @@ absl::Status WriteRunFiles(db::Connection& conn, v1::PaymentRun& run,
                            FinanceCsv(run, lines), now);
 }
 
+// Binds the stays the run's lines pay to the run. RUN_OUTDATED if one was paid by another run
+// since the run was calculated.
+absl::Status BindStays(db::Connection& conn, const v1::PaymentRun& run,
+                       const std::vector<v1::PaymentLine>& lines) {
+  std::set<std::string> ids;
+  for (const v1::PaymentLine& l : lines) {
+    if (!l.stay_id().empty()) ids.insert(l.stay_id());
+  }
+  auto bound = StayStore::Bind(conn, {ids.begin(), ids.end()}, run.payment_run_id());
+  if (!bound.ok()) return bound.status();
+  if (*bound != static_cast<int>(ids.size())) {
+    return FailedPrecondition("RUN_OUTDATED",
+                              "a stay of the run was paid by another run; recalculate");
+  }
+  return absl::OkStatus();
+}
+
 // Binds the claims the run's lines pay to the run. RUN_OUTDATED if one was paid by another run
 // or changed since the run was calculated.
 absl::Status BindClaims(db::Connection& conn, const v1::PaymentRun& run,
@@ -932,6 +963,7 @@ grpc::ServerUnaryReactor* PaymentsHandlers::ApprovePaymentRun(
           return st;
         }
         if (auto st = BindClaims(conn, *run, *lines, call.now()); !st.ok()) return st;
+        if (auto st = BindStays(conn, *run, *lines); !st.ok()) return st;
         if (auto st =
                 RunStore::ClearRecheck(conn, run->municipality_id(),
                                        absl::CivilMonth(run->month().year(), run->month().month()),

@@ -139,6 +139,14 @@ class PaymentsHandlers final : public v1::PaymentsService::CallbackService {
                                           const v1::GetCostReportRequest* request,
                                           v1::GetCostReportResponse* response) override;
 
+  // Contact families' stays (stay_handlers.cc).
+  grpc::ServerUnaryReactor* RecordContactFamilyStay(
+      grpc::CallbackServerContext* ctx, const v1::RecordContactFamilyStayRequest* request,
+      v1::RecordContactFamilyStayResponse* response) override;
+  grpc::ServerUnaryReactor* ListContactFamilyStays(
+      grpc::CallbackServerContext* ctx, const v1::ListContactFamilyStaysRequest* request,
+      v1::ListContactFamilyStaysResponse* response) override;
+
  private:
   server::Runtime& rt_;
 };
