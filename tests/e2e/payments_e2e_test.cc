@@ -1253,7 +1253,25 @@ TEST_F(PaymentsE2E, AChangeBackInTimeIsCorrectedOnceByTheNextRunsAdjustmentLines
   }
   EXPECT_EQ(created->payment_run().adjustment_total_ore(), back);
   EXPECT_EQ(created->payment_run().transfer_count(), 0);
-  EXPECT_LT(created->payment_run().carried_forward_total_ore(), 0);
+  const int64_t owed = created->payment_run().carried_forward_total_ore();
+  EXPECT_LT(owed, 0);
+  // Approved, the debt is carried into May's run, which has nothing else for the home.
+  pv1::ApprovePaymentRunRequest approve;
+  approve.set_payment_run_id(created->payment_run().payment_run_id());
+  approve.set_etag(created->payment_run().etag());
+  ASSERT_TRUE(Call(&Stub::ApprovePaymentRun, approve, finance).ok());
+  april.set_request_id(NewUuid());
+  april.mutable_month()->set_month(5);
+  auto may = Call(&Stub::CreatePaymentRun, april, finance);
+  ASSERT_TRUE(may.ok()) << may.status();
+  pv1::ListPayoutsRequest payouts;
+  payouts.set_payment_run_id(may->payment_run().payment_run_id());
+  auto carried = Call(&Stub::ListPayouts, payouts, finance);
+  ASSERT_TRUE(carried.ok()) << carried.status();
+  ASSERT_EQ(carried->payouts_size(), 1);
+  EXPECT_EQ(carried->payouts(0).carried_in_ore(), owed);
+  EXPECT_EQ(carried->payouts(0).net_ore(), owed);
+  EXPECT_EQ(may->payment_run().carried_forward_total_ore(), owed);
 }
 
 TEST_F(PaymentsE2E, AContactPersonIsPaidTheAgreedFeeAndTheLevelsAllowance) {

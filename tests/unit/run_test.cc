@@ -172,6 +172,27 @@ TEST(Run, AChangeBackInTimeIsCorrectedByAdjustmentLinesOfTheMonthsAlreadyPaid) {
   EXPECT_FALSE(d.AddAdjustments(ended, {feb}, paid, {}).ok());
 }
 
+TEST(Run, APreviousNegativeNetIsSetOffAgainstTheNextPayoutOrCarriedOn) {
+  const v1::RateTable table = Table();
+  RunBuilder b("run-4", absl::CivilMonth(2024, 4), table);
+  ASSERT_TRUE(b.Add(Agreement("a-1", "home-a", Base())).ok());
+  b.CarryIn({{"home-a", -50'000}, {"home-gone", -7'000}});
+  v1::PaymentRun run;
+  const auto payouts =
+      b.Finish({{"home-a", {.has_account = true}}, {"home-gone", {.has_account = true}}}, run);
+  ASSERT_EQ(payouts.size(), 2u);
+  EXPECT_EQ(payouts[0].carried_in_ore(), -50'000);
+  EXPECT_EQ(payouts[0].net_ore(), payouts[0].taxable_ore() + payouts[0].tax_free_ore() - 50'000);
+  EXPECT_TRUE(payouts[0].transferred());
+  // A home without lines this month carries its debt on.
+  EXPECT_EQ(payouts[1].home_id(), "home-gone");
+  EXPECT_EQ(payouts[1].net_ore(), -7'000);
+  EXPECT_FALSE(payouts[1].transferred());
+  EXPECT_EQ(run.carried_forward_total_ore(), -7'000);
+  EXPECT_EQ(run.transfer_total_ore(), payouts[0].net_ore());
+  EXPECT_TRUE(run.problems().empty());
+}
+
 }  // namespace
 }  // namespace fhv::payments
 

@@ -394,6 +394,14 @@ inline const db::Statement kPaidLinesOfAgreement{
     "AND r.state IN ('PAYMENT_RUN_STATE_APPROVED', 'PAYMENT_RUN_STATE_PAID', "
     "'PAYMENT_RUN_STATE_FAILED')"};
 
+// The negative nets of payer $1's latest approved run before month $2.
+inline const db::Statement kCarriedForward{
+    "carried_forward",
+    "SELECT home_id, net_ore FROM payments.payout WHERE net_ore < 0 AND run_id = ("
+    "SELECT id FROM payments.payment_run WHERE municipality_id = $1 AND month < $2::date "
+    "AND state IN ('PAYMENT_RUN_STATE_APPROVED', 'PAYMENT_RUN_STATE_PAID', "
+    "'PAYMENT_RUN_STATE_FAILED') ORDER BY month DESC LIMIT 1)"};
+
 // Clears the marks an approved run of payer $1 for month $2 settled: those not changed again
 // after $3, when the run was calculated.
 inline const db::Statement kClearRecheck{

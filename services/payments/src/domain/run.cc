@@ -11,6 +11,40 @@
 
 namespace fhv::payments {
 
+v1::PaymentLine& RunBuilder::NewLine(const std::string& agreement_id, const std::string& home_id,
+                                     const std::string& child_id) {
+  agreements_with_lines_.insert(agreement_id);
+  first_agreement_of_home_.emplace(home_id, agreement_id);
+  v1::PaymentLine& out = lines_.emplace_back();
+  out.set_line_id(absl::StrCat(run_id_, "-", lines_.size()));
+  out.set_payment_run_id(run_id_);
+  out.mutable_month()->set_year(static_cast<int>(month_.year()));
+  out.mutable_month()->set_month(month_.month());
+  out.set_agreement_id(agreement_id);
+  out.set_home_id(home_id);
+  out.set_child_id(child_id);
+  return out;
+}
+
+namespace {
+
+// Copies a computed line's figures into `out`.
+void CopyFigures(const Line& l, v1::PaymentLine& out) {
+  out.set_agreement_version(l.agreement_version);
+  out.set_kind(l.kind);
+  *out.mutable_period_start() = ToDate(l.period_start);
+  *out.mutable_period_end() = ToDate(l.period_end);
+  out.set_days_covered(l.days_covered);
+  out.set_days_in_month(l.days_in_month);
+  out.set_full_rate_ore(l.full_rate_ore);
+  out.set_amount_ore(l.amount_ore);
+  out.set_taxable(l.taxable);
+  out.set_age_band(l.age_band);
+  out.set_description(l.description);
+}
+
+}  // namespace
+
 absl::Status RunBuilder::Add(const v1::Agreement& a) {
   if (a.agency_home()) return absl::OkStatus();
   switch (a.assignment_kind()) {
@@ -20,34 +54,13 @@ absl::Status RunBuilder::Add(const v1::Agreement& a) {
     case fhv::common::v1::ASSIGNMENT_KIND_KONTAKTPERSON_ADULT:
       break;
     default:
-      // A contact family is paid by its recorded stays, which are not built yet.
+      // A contact family is paid by its recorded stays (AddStay).
       return absl::OkStatus();
   }
   auto lines = MonthLines(PeriodOf(a), table_, month_);
   if (!lines.ok()) return lines.status();
-  if (lines->empty()) return absl::OkStatus();
-  agreements_with_lines_.insert(a.agreement_id());
-  first_agreement_of_home_.emplace(a.home_id(), a.agreement_id());
   for (const Line& l : *lines) {
-    v1::PaymentLine& out = lines_.emplace_back();
-    out.set_line_id(absl::StrCat(run_id_, "-", lines_.size()));
-    out.set_payment_run_id(run_id_);
-    out.mutable_month()->set_year(static_cast<int>(month_.year()));
-    out.mutable_month()->set_month(month_.month());
-    out.set_agreement_id(a.agreement_id());
-    out.set_agreement_version(l.agreement_version);
-    out.set_home_id(a.home_id());
-    out.set_child_id(a.child_id());
-    out.set_kind(l.kind);
-    *out.mutable_period_start() = ToDate(l.period_start);
-    *out.mutable_period_end() = ToDate(l.period_end);
-    out.set_days_covered(l.days_covered);
-    out.set_days_in_month(l.days_in_month);
-    out.set_full_rate_ore(l.full_rate_ore);
-    out.set_amount_ore(l.amount_ore);
-    out.set_taxable(l.taxable);
-    out.set_age_band(l.age_band);
-    out.set_description(l.description);
+    CopyFigures(l, NewLine(a.agreement_id(), a.home_id(), a.child_id()));
   }
   return absl::OkStatus();
 }
@@ -72,16 +85,7 @@ absl::Status RunBuilder::AddAdjustments(const v1::Agreement& a,
     }
     for (const auto& [key, amount] : diff) {
       if (amount == 0) continue;
-      agreements_with_lines_.insert(a.agreement_id());
-      first_agreement_of_home_.emplace(a.home_id(), a.agreement_id());
-      v1::PaymentLine& out = lines_.emplace_back();
-      out.set_line_id(absl::StrCat(run_id_, "-", lines_.size()));
-      out.set_payment_run_id(run_id_);
-      out.mutable_month()->set_year(static_cast<int>(month_.year()));
-      out.mutable_month()->set_month(month_.month());
-      out.set_agreement_id(a.agreement_id());
-      out.set_home_id(a.home_id());
-      out.set_child_id(a.child_id());
+      v1::PaymentLine& out = NewLine(a.agreement_id(), a.home_id(), a.child_id());
       out.set_kind(key.first);
       out.set_taxable(key.second);
       *out.mutable_period_start() = ToDate(absl::CivilDay(m));
@@ -108,42 +112,18 @@ absl::Status RunBuilder::AddStay(const v1::Agreement& a, const v1::ContactFamily
   auto lines = StayLines(in_force->terms(), period.child_birth_date, arrival,
                          *DayOf(stay.departure_date()), table);
   if (!lines.ok()) return lines.status();
-  agreements_with_lines_.insert(a.agreement_id());
-  first_agreement_of_home_.emplace(a.home_id(), a.agreement_id());
   for (const Line& l : *lines) {
-    v1::PaymentLine& out = lines_.emplace_back();
-    out.set_line_id(absl::StrCat(run_id_, "-", lines_.size()));
-    out.set_payment_run_id(run_id_);
-    out.mutable_month()->set_year(static_cast<int>(month_.year()));
-    out.mutable_month()->set_month(month_.month());
-    out.set_agreement_id(a.agreement_id());
+    v1::PaymentLine& out = NewLine(a.agreement_id(), a.home_id(), a.child_id());
+    CopyFigures(l, out);
     out.set_agreement_version(in_force->version());
-    out.set_home_id(a.home_id());
-    out.set_child_id(a.child_id());
-    out.set_kind(l.kind);
-    *out.mutable_period_start() = ToDate(l.period_start);
-    *out.mutable_period_end() = ToDate(l.period_end);
     out.set_days_covered_tenths(stay.counted_days_tenths());
-    out.set_full_rate_ore(l.full_rate_ore);
-    out.set_amount_ore(l.amount_ore);
-    out.set_taxable(l.taxable);
-    out.set_age_band(l.age_band);
     out.set_stay_id(stay.stay_id());
-    out.set_description(l.description);
   }
   return absl::OkStatus();
 }
 
 void RunBuilder::AddReimbursement(const v1::Reimbursement& c) {
-  first_agreement_of_home_.emplace(c.home_id(), c.agreement_id());
-  v1::PaymentLine& out = lines_.emplace_back();
-  out.set_line_id(absl::StrCat(run_id_, "-", lines_.size()));
-  out.set_payment_run_id(run_id_);
-  out.mutable_month()->set_year(static_cast<int>(month_.year()));
-  out.mutable_month()->set_month(month_.month());
-  out.set_agreement_id(c.agreement_id());
-  out.set_home_id(c.home_id());
-  out.set_child_id(c.child_id());
+  v1::PaymentLine& out = NewLine(c.agreement_id(), c.home_id(), c.child_id());
   out.set_kind(v1::PAYMENT_LINE_KIND_REIMBURSEMENT);
   *out.mutable_period_start() = c.expense_date();
   *out.mutable_period_end() = c.expense_date();
@@ -162,6 +142,7 @@ void RunBuilder::AddReimbursement(const v1::Reimbursement& c) {
 std::vector<v1::Payout> RunBuilder::Finish(const std::map<std::string, PayeeFacts>& payees,
                                            v1::PaymentRun& run) const {
   std::map<std::string, v1::Payout> by_home;
+  for (const auto& [home, amount] : carried_) by_home[home].set_carried_in_ore(amount);
   int64_t taxable = 0, tax_free = 0;
   for (const v1::PaymentLine& l : lines_) {
     v1::Payout& p = by_home[l.home_id()];
@@ -191,7 +172,8 @@ std::vector<v1::Payout> RunBuilder::Finish(const std::map<std::string, PayeeFact
       v1::PaymentRunProblem& problem = *run.add_problems();
       problem.set_code("PAYEE_MISSING");
       problem.set_home_id(home);
-      problem.set_agreement_id(first_agreement_of_home_.at(home));
+      const auto first = first_agreement_of_home_.find(home);
+      if (first != first_agreement_of_home_.end()) problem.set_agreement_id(first->second);
       problem.set_description("the home has no payee with an account for this municipality");
     }
     const int bp = ready ? payee->second.withholding_tax_bp : 0;

@@ -49,6 +49,10 @@ class RunBuilder {
   absl::Status AddStay(const v1::Agreement& agreement, const v1::ContactFamilyStay& stay,
                        const v1::RateTable& table);
 
+  // Negative nets of the previous approved run, by home: each is set off against the home's
+  // payout in this run (a home without lines this run carries it on).
+  void CarryIn(std::map<std::string, int64_t> carried) { carried_ = std::move(carried); }
+
   // Adds the line of an approved claim not yet paid: its approved amount, tax-free.
   void AddReimbursement(const v1::Reimbursement& claim);
 
@@ -62,12 +66,17 @@ class RunBuilder {
                                  v1::PaymentRun& run) const;
 
  private:
+  // Appends a line of the run for an agreement's home and child, noting both.
+  v1::PaymentLine& NewLine(const std::string& agreement_id, const std::string& home_id,
+                           const std::string& child_id);
+
   const std::string run_id_;
   const absl::CivilMonth month_;
   const v1::RateTable& table_;
   std::vector<v1::PaymentLine> lines_;
   std::map<std::string, std::string> first_agreement_of_home_;
   std::set<std::string> agreements_with_lines_;
+  std::map<std::string, int64_t> carried_;
 };
 
 }  // namespace fhv::payments

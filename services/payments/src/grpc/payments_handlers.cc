@@ -436,6 +436,9 @@ absl::Status Calculate(db::Connection& conn, v1::PaymentRun& run, const v1::Rate
   auto claims = ClaimStore::Payable(conn, run.municipality_id());
   if (!claims.ok()) return claims.status();
   for (const v1::Reimbursement& c : *claims) builder.AddReimbursement(c);
+  auto carried = RunStore::CarriedForward(conn, run.municipality_id(), month);
+  if (!carried.ok()) return carried.status();
+  builder.CarryIn(*std::move(carried));
   auto payees = PayeeStore::Facts(conn, run.municipality_id());
   if (!payees.ok()) return payees.status();
   const std::vector<v1::Payout> payouts = builder.Finish(*payees, run);

@@ -165,6 +165,15 @@ absl::StatusOr<PaidByMonth> RunStore::PaidFor(db::Connection& conn,
   return out;
 }
 
+absl::StatusOr<std::map<std::string, int64_t>> RunStore::CarriedForward(
+    db::Connection& conn, const std::string& municipality_id, absl::CivilMonth month) {
+  auto r = conn.Exec(sql::kCarriedForward, {municipality_id, FirstDay(month)});
+  if (!r.ok()) return r.status();
+  std::map<std::string, int64_t> out;
+  for (int i = 0; i < r->rows(); ++i) out[std::string(r->Text(i, 0))] = r->Int64(i, 1);
+  return out;
+}
+
 absl::Status RunStore::ClearRecheck(db::Connection& conn, const std::string& municipality_id,
                                     absl::CivilMonth month, absl::Time calculated) {
   return conn.Exec(sql::kClearRecheck, {municipality_id, FirstDay(month), calculated}).status();

@@ -79,6 +79,10 @@ class RunStore {
                                              const std::string& municipality_id,
                                              const std::string& agreement_id,
                                              absl::CivilMonth before);
+  // The negative nets, by home, of the municipality's latest approved (or paid, or failed) run
+  // before `month`: what this month's run carries in.
+  static absl::StatusOr<std::map<std::string, int64_t>> CarriedForward(
+      db::Connection& conn, const std::string& municipality_id, absl::CivilMonth month);
   // Clears the marks the municipality's approved run for `month` settled (see kClearRecheck).
   static absl::Status ClearRecheck(db::Connection& conn, const std::string& municipality_id,
                                    absl::CivilMonth month, absl::Time calculated);
