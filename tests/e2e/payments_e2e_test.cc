@@ -46,6 +46,32 @@ class PaymentsE2E : public ::testing::Test {
     return CallRpc(*stub_, method, request, token);
   }
 
+  // Malå's (2418) payment settings, set by its admin.
+  void SetPayerSettings() {
+    pv1::SetMunicipalityPaymentSettingsRequest settings;
+    auto& st = *settings.mutable_settings();
+    st.set_debtor_name("Malå kommun");
+    st.set_organisationsnummer("212000-2627");
+    st.mutable_debtor_account()->set_iban("SE4550000000058398257466");
+    st.mutable_debtor_account()->set_bic("ESSESESS");
+    st.set_execution_day_of_month(25);
+    auto set = Call(&Stub::SetMunicipalityPaymentSettings, settings, keys_.Mint(Admin("2418")));
+    ASSERT_TRUE(set.ok()) << set.status();
+  }
+
+  // Eva Berg, paid to bankgiro 5402-9681 for `home`, with `tax_bp` withheld.
+  void SetBankgiroPayee(const std::string& home, const std::string& finance, int tax_bp = 0) {
+    pv1::SetPayeeRequest payee;
+    payee.mutable_payee()->set_home_id(home);
+    payee.mutable_payee()->mutable_name()->set_given_name("Eva");
+    payee.mutable_payee()->mutable_name()->set_family_name("Berg");
+    payee.mutable_payee()->set_personnummer(MakePersonnummer("19750101", 5));
+    payee.mutable_payee()->mutable_account()->set_bankgiro("54029681");
+    payee.mutable_payee()->set_withholding_tax_bp(tax_bp);
+    auto set = Call(&Stub::SetPayee, payee, finance);
+    ASSERT_TRUE(set.ok()) << set.status();
+  }
+
   TestDatabase db_{{"payments"}};
   TestKeys keys_;
   std::unique_ptr<ServiceProcess> server_;
@@ -421,15 +447,7 @@ TEST_F(PaymentsE2E, AMonthsRunPaysEveryAgreementProRataOnceEvenWhenAskedTwiceAtO
 
 TEST_F(PaymentsE2E, AnApprovedRunLeavesOneBankFileThatMatchesItToTheOreAndIsPaidOnce) {
   const std::string finance = keys_.Mint(Finance("2418"));
-  pv1::SetMunicipalityPaymentSettingsRequest settings;
-  auto& st = *settings.mutable_settings();
-  st.set_debtor_name("Malå kommun");
-  st.set_organisationsnummer("212000-2627");
-  st.mutable_debtor_account()->set_iban("SE4550000000058398257466");
-  st.mutable_debtor_account()->set_bic("ESSESESS");
-  st.set_execution_day_of_month(25);
-  ASSERT_TRUE(
-      Call(&Stub::SetMunicipalityPaymentSettings, settings, keys_.Mint(Admin("2418"))).ok());
+  SetPayerSettings();
   const std::vector<std::string> homes = {"home-bg", "home-iban"};
   for (const std::string& home : homes) {
     pv1::CreateAgreementRequest create;
@@ -812,23 +830,8 @@ TEST_F(PaymentsE2E, AHomesClaimsAreDecidedByThePayerAndPaidOnceByItsNextRun) {
             absl::StatusCode::kPermissionDenied);
 
   // The next run pays the approved claims, tax-free, once.
-  pv1::SetPayeeRequest payee;
-  payee.mutable_payee()->set_home_id("home-1");
-  payee.mutable_payee()->mutable_name()->set_given_name("Eva");
-  payee.mutable_payee()->mutable_name()->set_family_name("Berg");
-  payee.mutable_payee()->set_personnummer(MakePersonnummer("19750101", 5));
-  payee.mutable_payee()->mutable_account()->set_bankgiro("54029681");
-  payee.mutable_payee()->set_withholding_tax_bp(3000);
-  ASSERT_TRUE(Call(&Stub::SetPayee, payee, finance).ok());
-  pv1::SetMunicipalityPaymentSettingsRequest settings;
-  auto& st = *settings.mutable_settings();
-  st.set_debtor_name("Malå kommun");
-  st.set_organisationsnummer("212000-2627");
-  st.mutable_debtor_account()->set_iban("SE4550000000058398257466");
-  st.mutable_debtor_account()->set_bic("ESSESESS");
-  st.set_execution_day_of_month(25);
-  ASSERT_TRUE(
-      Call(&Stub::SetMunicipalityPaymentSettings, settings, keys_.Mint(Admin("2418"))).ok());
+  SetBankgiroPayee("home-1", finance, 3000);
+  SetPayerSettings();
   pv1::CreatePaymentRunRequest run;
   run.set_request_id(NewUuid());
   run.set_municipality_id("2418");
@@ -1058,21 +1061,8 @@ TEST_F(PaymentsE2E,
   *own.mutable_agreement()->mutable_valid_from() = ToDate(absl::CivilDay(2024, 1, 1));
   own.mutable_terms()->set_fee_level_code("BASE");
   ASSERT_TRUE(Call(&Stub::CreateAgreement, own, finance).ok());
-  pv1::SetPayeeRequest payee;
-  payee.mutable_payee()->set_home_id("home-own");
-  payee.mutable_payee()->mutable_name()->set_given_name("Eva");
-  payee.mutable_payee()->mutable_name()->set_family_name("Berg");
-  payee.mutable_payee()->set_personnummer(MakePersonnummer("19750101", 5));
-  payee.mutable_payee()->mutable_account()->set_bankgiro("54029681");
-  ASSERT_TRUE(Call(&Stub::SetPayee, payee, finance).ok());
-  pv1::SetMunicipalityPaymentSettingsRequest settings;
-  settings.mutable_settings()->set_debtor_name("Malå kommun");
-  settings.mutable_settings()->set_organisationsnummer("212000-2627");
-  settings.mutable_settings()->mutable_debtor_account()->set_iban("SE4550000000058398257466");
-  settings.mutable_settings()->mutable_debtor_account()->set_bic("ESSESESS");
-  settings.mutable_settings()->set_execution_day_of_month(25);
-  ASSERT_TRUE(
-      Call(&Stub::SetMunicipalityPaymentSettings, settings, keys_.Mint(Admin("2418"))).ok());
+  SetBankgiroPayee("home-own", finance);
+  SetPayerSettings();
   pv1::CreatePaymentRunRequest run;
   run.set_request_id(NewUuid());
   run.set_municipality_id("2418");
@@ -1137,21 +1127,8 @@ TEST_F(PaymentsE2E,
 
 TEST_F(PaymentsE2E, AChangeBackInTimeIsCorrectedOnceByTheNextRunsAdjustmentLines) {
   const std::string finance = keys_.Mint(Finance("2418"));
-  pv1::SetMunicipalityPaymentSettingsRequest settings;
-  settings.mutable_settings()->set_debtor_name("Malå kommun");
-  settings.mutable_settings()->set_organisationsnummer("212000-2627");
-  settings.mutable_settings()->mutable_debtor_account()->set_iban("SE4550000000058398257466");
-  settings.mutable_settings()->mutable_debtor_account()->set_bic("ESSESESS");
-  settings.mutable_settings()->set_execution_day_of_month(25);
-  ASSERT_TRUE(
-      Call(&Stub::SetMunicipalityPaymentSettings, settings, keys_.Mint(Admin("2418"))).ok());
-  pv1::SetPayeeRequest payee;
-  payee.mutable_payee()->set_home_id("home-1");
-  payee.mutable_payee()->mutable_name()->set_given_name("Eva");
-  payee.mutable_payee()->mutable_name()->set_family_name("Berg");
-  payee.mutable_payee()->set_personnummer(MakePersonnummer("19750101", 5));
-  payee.mutable_payee()->mutable_account()->set_bankgiro("54029681");
-  ASSERT_TRUE(Call(&Stub::SetPayee, payee, finance).ok());
+  SetPayerSettings();
+  SetBankgiroPayee("home-1", finance);
   pv1::CreateAgreementRequest create;
   create.set_request_id(NewUuid());
   create.mutable_agreement()->set_assignment_kind(fhv::common::v1::ASSIGNMENT_KIND_FAMILJEHEM);
@@ -1387,14 +1364,7 @@ TEST_F(PaymentsE2E, AContactFamilysStaysArePaidOnceByTheRunOfTheMonthTheyEnd) {
   // 57 300 SEK × 105 % / 365 per day: 2.5 days and 1 day, each stay rounded once.
   EXPECT_EQ(allowance, 41'209 + 16'484);
 
-  pv1::SetMunicipalityPaymentSettingsRequest settings;
-  settings.mutable_settings()->set_debtor_name("Malå kommun");
-  settings.mutable_settings()->set_organisationsnummer("212000-2627");
-  settings.mutable_settings()->mutable_debtor_account()->set_iban("SE4550000000058398257466");
-  settings.mutable_settings()->mutable_debtor_account()->set_bic("ESSESESS");
-  settings.mutable_settings()->set_execution_day_of_month(25);
-  ASSERT_TRUE(
-      Call(&Stub::SetMunicipalityPaymentSettings, settings, keys_.Mint(Admin("2418"))).ok());
+  SetPayerSettings();
   pv1::ApprovePaymentRunRequest approve;
   approve.set_payment_run_id(april->payment_run().payment_run_id());
   approve.set_etag(april->payment_run().etag());

@@ -375,6 +375,19 @@ namespace {
 
 constexpr char kRun[] = "payment_run";
 
+// The payer whose runs a listing of lines or payouts reads: the caller's municipality; for a
+// home, every payer's, of its own home and approved runs only ("" for every payer).
+template <typename Filter>
+absl::StatusOr<std::string> PayerScope(const auth::Principal& p, Filter& filter) {
+  if (!IsHome(p)) return p.org_id;
+  if (!filter.home_id.empty() && filter.home_id != p.org_id) {
+    return PermissionDenied("a home sees only its own payments");
+  }
+  filter.home_id = p.org_id;
+  filter.approved_runs_only = true;
+  return std::string();
+}
+
 // Whether `p` works with the payments of `municipality_id`.
 bool PaysFor(const auth::Principal& p, const std::string& municipality_id) {
   return p.org_kind == auth::OrgKind::kInternal ||
@@ -711,18 +724,10 @@ grpc::ServerUnaryReactor* PaymentsHandlers::ListPaymentLines(
           after = std::pair((*key)[0], seq);
         }
         if (auto st = v.ToStatus(); !st.ok()) return st;
-        // A home sees its own lines of approved runs, of every payer.
-        std::string payer = p.org_id;
-        if (IsHome(p)) {
-          if (!filter.home_id.empty() && filter.home_id != p.org_id) {
-            return PermissionDenied("a home sees only its own payments");
-          }
-          filter.home_id = p.org_id;
-          filter.approved_runs_only = true;
-          payer.clear();
-        }
+        auto payer = PayerScope(p, filter);
+        if (!payer.ok()) return payer.status();
         std::optional<std::pair<std::string, int>> last;
-        auto lines = RunStore::ListLines(conn, payer, filter, *page_size, after, &last);
+        auto lines = RunStore::ListLines(conn, *payer, filter, *page_size, after, &last);
         if (!lines.ok()) return lines.status();
         call.Audit("payment_lines", !filter.home_id.empty()            ? filter.home_id
                                     : !request->agreement_id().empty() ? request->agreement_id()
@@ -1152,18 +1157,10 @@ grpc::ServerUnaryReactor* PaymentsHandlers::ListPayouts(grpc::CallbackServerCont
           after = std::pair((*key)[0], (*key)[1]);
         }
         if (auto st = v.ToStatus(); !st.ok()) return st;
-        // A home sees its own payouts of approved runs, of every payer.
-        std::string payer = p.org_id;
-        if (IsHome(p)) {
-          if (!filter.home_id.empty() && filter.home_id != p.org_id) {
-            return PermissionDenied("a home sees only its own payments");
-          }
-          filter.home_id = p.org_id;
-          filter.approved_runs_only = true;
-          payer.clear();
-        }
+        auto payer = PayerScope(p, filter);
+        if (!payer.ok()) return payer.status();
         std::optional<std::pair<std::string, std::string>> last;
-        auto payouts = RunStore::ListPayouts(conn, payer, filter, *page_size, after, &last);
+        auto payouts = RunStore::ListPayouts(conn, *payer, filter, *page_size, after, &last);
         if (!payouts.ok()) return payouts.status();
         call.Audit("payouts", !filter.home_id.empty() ? filter.home_id : request->payment_run_id());
         for (auto& payout : *payouts) *response->add_payouts() = std::move(payout);
