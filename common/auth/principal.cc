@@ -53,7 +53,9 @@ absl::Status ValidateOrgId(OrgKind kind, std::string_view org_id) {
       if (org_id == "fhv") return absl::OkStatus();
       return absl::InvalidArgumentError("an internal org id is \"fhv\"");
     case OrgKind::kHome:
-      if (!org_id.empty() && org_id.size() <= 64 &&
+      // Never all digits and never "fhv": a home's id cannot be another kind's.
+      if (!org_id.empty() && org_id.size() <= 64 && org_id != "fhv" &&
+          !AllDigits(org_id, org_id.size()) &&
           std::all_of(org_id.begin(), org_id.end(), [](char c) {
             return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
           })) {

@@ -43,7 +43,8 @@ std::optional<OrgKind> ParseOrgKind(std::string_view name);
 
 // The organisation id that goes with `kind`: kMunicipality takes a kommunkod (exactly 4 digits),
 // kAgency an organisationsnummer (exactly 10 digits, no hyphen), kInternal exactly "fhv", kHome a
-// home id (1 to 64 letters, digits, '-' or '_').
+// home id (1 to 64 letters, digits, '-' or '_', not all digits and not "fhv", so that it is never
+// another kind's id).
 // Returns INVALID_ARGUMENT otherwise.
 absl::Status ValidateOrgId(OrgKind kind, std::string_view org_id);
 

@@ -401,7 +401,12 @@ TEST_F(PaymentsE2E, AMonthsRunPaysEveryAgreementProRataOnceEvenWhenAskedTwiceAtO
   auto approved = Call(&Stub::ApprovePaymentRun, approve, finance);
   ASSERT_TRUE(approved.ok()) << approved.status();
   EXPECT_EQ(approved->payment_run().state(), pv1::PAYMENT_RUN_STATE_APPROVED);
-  EXPECT_EQ(*DayOf(approved->payment_run().execution_date()), absl::CivilDay(2024, 3, 25));
+  // The 25 March 2024 has passed: the transfers go on the next banking day from today.
+  const absl::CivilDay execution = *DayOf(approved->payment_run().execution_date());
+  EXPECT_GE(execution, Today(absl::Now()));
+  EXPECT_LE(execution, Today(absl::Now()) + 5);
+  EXPECT_NE(absl::GetWeekday(execution), absl::Weekday::saturday);
+  EXPECT_NE(absl::GetWeekday(execution), absl::Weekday::sunday);
   recalc.set_etag(approved->payment_run().etag());
   EXPECT_EQ(GetReason(Call(&Stub::RecalculatePaymentRun, recalc, finance).status()),
             "INVALID_STATE");
@@ -528,7 +533,9 @@ TEST_F(PaymentsE2E, AnApprovedRunLeavesOneBankFileThatMatchesItToTheOreAndIsPaid
                        "<CtrlSum>", run.transfer_total_ore() / 100, ".",
                        absl::StrFormat("%02d", run.transfer_total_ore() % 100), "</CtrlSum>")));
   EXPECT_THAT(xml, ::testing::HasSubstr("<Nm>Åsa Öberg &amp; Son</Nm>"));
-  EXPECT_THAT(xml, ::testing::HasSubstr("<ReqdExctnDt>2024-02-25</ReqdExctnDt>"));
+  const auto& day = run.execution_date();
+  EXPECT_THAT(xml, ::testing::HasSubstr(absl::StrFormat("<ReqdExctnDt>%04d-%02d-%02d</ReqdExctnDt>",
+                                                        day.year(), day.month(), day.day())));
   // Generated once: a changed payee does not change the approved run's file.
   pv1::GetPayeeRequest get_payee;
   get_payee.set_home_id("home-bg");
@@ -785,6 +792,26 @@ TEST_F(PaymentsE2E, AHomesClaimsAreDecidedByThePayerAndPaidOnceByItsNextRun) {
   ASSERT_EQ(listed_purchases->purchase_approvals_size(), 1);
   EXPECT_EQ(listed_purchases->purchase_approvals(0).reimbursement_id(),
             bought->reimbursement().reimbursement_id());
+  // Rejected (an unreadable receipt), the claim gives its pre-approval back for a new one.
+  pv1::RejectReimbursementRequest unreadable;
+  unreadable.set_reimbursement_id(bought->reimbursement().reimbursement_id());
+  unreadable.set_etag(bought->reimbursement().etag());
+  unreadable.set_reason("The receipt cannot be read");
+  ASSERT_TRUE(Call(&Stub::RejectReimbursement, unreadable, finance).ok());
+  upload.set_request_id(NewUuid());
+  auto readable = Call(&Stub::UploadReceipt, upload, home);
+  ASSERT_TRUE(readable.ok()) << readable.status();
+  bed.clear_receipt_ids();
+  bed.add_receipt_ids(readable->receipt().receipt_id());
+  bought = Call(&Stub::SubmitReimbursement, bed, home);
+  ASSERT_TRUE(bought.ok()) << bought.status();
+  // A municipality's staff without a claims role lists nothing.
+  auth::Principal recruiter = Finance("2418");
+  recruiter.roles = {"recruiter"};
+  EXPECT_EQ(Call(&Stub::ListReimbursements, pv1::ListReimbursementsRequest(), keys_.Mint(recruiter))
+                .status()
+                .code(),
+            absl::StatusCode::kPermissionDenied);
 
   // The payer decides: the clothes for less, the bed in full, the drive refused.
   pv1::ApproveReimbursementRequest approve;
@@ -817,7 +844,7 @@ TEST_F(PaymentsE2E, AHomesClaimsAreDecidedByThePayerAndPaidOnceByItsNextRun) {
   ASSERT_TRUE(first_page.ok()) << first_page.status();
   EXPECT_EQ(first_page->reimbursements_size(), 2);
   list.set_page_token(first_page->next_page_token());
-  EXPECT_EQ(Call(&Stub::ListReimbursements, list, home)->reimbursements_size(), 1);
+  EXPECT_EQ(Call(&Stub::ListReimbursements, list, home)->reimbursements_size(), 2);
   pv1::ListReimbursementsRequest approved_only;
   approved_only.add_states(pv1::REIMBURSEMENT_STATE_APPROVED);
   EXPECT_EQ(Call(&Stub::ListReimbursements, approved_only, finance)->reimbursements_size(), 2);
@@ -1249,6 +1276,17 @@ TEST_F(PaymentsE2E, AChangeBackInTimeIsCorrectedOnceByTheNextRunsAdjustmentLines
   EXPECT_EQ(carried->payouts(0).carried_in_ore(), owed);
   EXPECT_EQ(carried->payouts(0).net_ore(), owed);
   EXPECT_EQ(may->payment_run().carried_forward_total_ore(), owed);
+
+  // Runs go in month order: not June while May is open, not a month before an approved one.
+  april.set_request_id(NewUuid());
+  april.mutable_month()->set_month(6);
+  EXPECT_EQ(GetReason(Call(&Stub::CreatePaymentRun, april, finance).status()), "EARLIER_RUN_OPEN");
+  april.set_request_id(NewUuid());
+  april.mutable_month()->set_year(2023);
+  april.mutable_month()->set_month(12);
+  EXPECT_EQ(GetReason(Call(&Stub::CreatePaymentRun, april, finance).status()),
+            "LATER_RUN_APPROVED");
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM payments.payment_run"), 5);
 }
 
 TEST_F(PaymentsE2E, AContactPersonIsPaidTheAgreedFeeAndTheLevelsAllowance) {

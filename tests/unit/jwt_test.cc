@@ -829,6 +829,8 @@ TEST(PrincipalTest, OrgKindNames) {
   EXPECT_FALSE(ValidateOrgId(OrgKind::kHome, "").ok());
   EXPECT_FALSE(ValidateOrgId(OrgKind::kHome, "home 1").ok());
   EXPECT_FALSE(ValidateOrgId(OrgKind::kHome, std::string(65, 'a')).ok());
+  EXPECT_FALSE(ValidateOrgId(OrgKind::kHome, "0180").ok());  // a kommunkod
+  EXPECT_FALSE(ValidateOrgId(OrgKind::kHome, "fhv").ok());
 }
 
 }  // namespace

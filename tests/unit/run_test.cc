@@ -193,6 +193,26 @@ TEST(Run, APreviousNegativeNetIsSetOffAgainstTheNextPayoutOrCarriedOn) {
   EXPECT_TRUE(run.problems().empty());
 }
 
+TEST(Run, ACorrectionThatTakesBackTaxableMoneyGivesBackItsTax) {
+  const v1::RateTable table = Table();
+  const absl::CivilMonth feb(2024, 2);
+  const v1::Agreement paid_for = Agreement("a-1", "home-a", Base());
+  v1::Agreement ended = paid_for;
+  *ended.mutable_valid_to() = ToDate(absl::CivilDay(2024, 2, 10));
+  RunBuilder b("run-3", absl::CivilMonth(2024, 3), table);
+  ASSERT_TRUE(
+      b.AddAdjustments(ended, {feb}, PaidAsComputed(paid_for, table, feb), {{2024, table}}).ok());
+  v1::PaymentRun run;
+  const auto payouts =
+      b.Finish({{"home-a", {.has_account = true, .withholding_tax_bp = 3000}}}, run);
+  ASSERT_EQ(payouts.size(), 1u);
+  ASSERT_LT(payouts[0].taxable_ore(), 0);
+  EXPECT_EQ(payouts[0].tax_withheld_ore(), RoundedShare(payouts[0].taxable_ore(), 3000, 10000));
+  EXPECT_EQ(payouts[0].net_ore(),
+            payouts[0].taxable_ore() - payouts[0].tax_withheld_ore() + payouts[0].tax_free_ore());
+  EXPECT_FALSE(payouts[0].transferred());
+}
+
 }  // namespace
 }  // namespace fhv::payments
 

@@ -377,7 +377,8 @@ inline const db::Statement kRunCostsOfPeriod{
 inline const db::Statement kAgreementsToRecheck{
     "agreements_to_recheck",
     "SELECT body, version, recheck_from FROM payments.agreement WHERE paying_municipality_id = $1 "
-    "AND recheck_from < $2::date AND NOT agency_home ORDER BY id"};
+    "AND recheck_from < $2::date AND NOT agency_home "
+    "AND assignment_kind <> 'ASSIGNMENT_KIND_KONTAKTFAMILJ' ORDER BY id"};
 
 // The months before $2 that an approved run of payer $1 paid.
 inline const db::Statement kPaidMonths{
@@ -402,12 +403,36 @@ inline const db::Statement kCarriedForward{
     "AND state IN ('PAYMENT_RUN_STATE_APPROVED', 'PAYMENT_RUN_STATE_PAID', "
     "'PAYMENT_RUN_STATE_FAILED') ORDER BY month DESC LIMIT 1)"};
 
-// Clears the marks an approved run of payer $1 for month $2 settled: those not changed again
-// after $3, when the run was calculated.
+// Replaces what run $1 rechecked: parallel arrays of agreement ids and versions.
+inline const db::Statement kDeleteRechecked{
+    "delete_rechecked", "DELETE FROM payments.run_recheck WHERE run_id = $1::uuid"};
+inline const db::Statement kInsertRechecked{
+    "insert_rechecked",
+    "INSERT INTO payments.run_recheck (run_id, agreement_id, version) "
+    "SELECT $1::uuid, * FROM unnest($2::uuid[], $3::bigint[])"};
+
+// Clears the marks approved run $1 settled: of the agreements it rechecked, those still at the
+// version it saw.
 inline const db::Statement kClearRecheck{
     "clear_recheck",
-    "UPDATE payments.agreement SET recheck_from = NULL WHERE paying_municipality_id = $1 "
-    "AND recheck_from < $2::date AND updated_at <= $3"};
+    "UPDATE payments.agreement a SET recheck_from = NULL FROM payments.run_recheck r "
+    "WHERE r.run_id = $1::uuid AND a.id = r.agreement_id AND a.version = r.version"};
+
+// Whether payer $1 has a run of a month before $2 still open, and one of a month after $2
+// approved (or paid, or failed).
+inline const db::Statement kRunOrder{
+    "run_order",
+    "SELECT count(*) FILTER (WHERE month < $2::date AND state IN ('PAYMENT_RUN_STATE_DRAFT', "
+    "'PAYMENT_RUN_STATE_CALCULATED')), count(*) FILTER (WHERE month > $2::date AND state IN "
+    "('PAYMENT_RUN_STATE_APPROVED', 'PAYMENT_RUN_STATE_PAID', 'PAYMENT_RUN_STATE_FAILED')) "
+    "FROM payments.payment_run WHERE municipality_id = $1"};
+
+// Runs of payer $1 other than $2 approved (or paid, or failed) since $3.
+inline const db::Statement kRunsApprovedSince{
+    "runs_approved_since",
+    "SELECT count(*) FROM payments.payment_run WHERE municipality_id = $1 AND id <> $2::uuid "
+    "AND updated_at > $3 AND state IN ('PAYMENT_RUN_STATE_APPROVED', 'PAYMENT_RUN_STATE_PAID', "
+    "'PAYMENT_RUN_STATE_FAILED')"};
 
 inline const db::Statement kInsertStay{
     "insert_stay",

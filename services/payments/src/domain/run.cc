@@ -69,7 +69,10 @@ absl::Status RunBuilder::AddAdjustments(const v1::Agreement& a,
                                         const std::vector<absl::CivilMonth>& months,
                                         const PaidByMonth& paid,
                                         const std::map<int, v1::RateTable>& tables) {
-  if (a.agency_home()) return absl::OkStatus();
+  // An agency invoices its own corrections; a contact family is paid by its stays.
+  if (a.agency_home() || a.assignment_kind() == fhv::common::v1::ASSIGNMENT_KIND_KONTAKTFAMILJ) {
+    return absl::OkStatus();
+  }
   const AgreementPeriod period = PeriodOf(a);
   for (const absl::CivilMonth m : months) {
     const auto table = tables.find(static_cast<int>(m.year()));
@@ -177,7 +180,8 @@ std::vector<v1::Payout> RunBuilder::Finish(const std::map<std::string, PayeeFact
       problem.set_description("the home has no payee with an account for this municipality");
     }
     const int bp = ready ? payee->second.withholding_tax_bp : 0;
-    const int64_t tax = p.taxable_ore() > 0 ? RoundedShare(p.taxable_ore(), bp, 10000) : 0;
+    // A negative taxable amount (a correction) gives back the tax withheld on it.
+    const int64_t tax = RoundedShare(p.taxable_ore(), bp, 10000);
     p.set_tax_withheld_ore(tax);
     p.set_net_ore(p.taxable_ore() - tax + p.tax_free_ore() + p.carried_in_ore());
     p.set_transferred(p.net_ore() > 0);

@@ -51,19 +51,18 @@ absl::StatusOr<bool> MayUseHome(const auth::Principal& p, db::Connection& conn,
 
 // Whose claims a listing shows: the caller's own, narrowed to a payer if asked.
 absl::StatusOr<ClaimParty> PartyOf(const auth::Principal& p, const std::string& payer) {
-  switch (p.org_kind) {
-    case auth::OrgKind::kMunicipality:
-      if (!payer.empty() && payer != p.org_id) {
-        return PermissionDenied("a municipality sees only the claims it pays");
-      }
-      return ClaimParty{.paying_municipality_id = p.org_id};
-    case auth::OrgKind::kHome:
-      return ClaimParty{.paying_municipality_id = payer, .home_id = p.org_id};
-    case auth::OrgKind::kAgency:
-      return ClaimParty{.paying_municipality_id = payer, .agency_id = p.org_id};
-    default:
-      return PermissionDenied("claims are listed by the homes, agencies and municipalities");
+  if (DecidesFor(p, p.org_id)) {
+    if (!payer.empty() && payer != p.org_id) {
+      return PermissionDenied("a municipality sees only the claims it pays");
+    }
+    return ClaimParty{.paying_municipality_id = p.org_id};
   }
+  if (IsHome(p)) return ClaimParty{.paying_municipality_id = payer, .home_id = p.org_id};
+  if (p.org_kind == auth::OrgKind::kAgency && p.HasRole("consultant")) {
+    return ClaimParty{.paying_municipality_id = payer, .agency_id = p.org_id};
+  }
+  return PermissionDenied(
+      "claims are listed by the home, its agency's consultants and the paying municipality");
 }
 
 // The filters every claim listing shares; `states` and `kinds` as their enum names.
@@ -112,6 +111,7 @@ grpc::ServerUnaryReactor* PaymentsHandlers::UploadReceipt(grpc::CallbackServerCo
             !st.ok()) {
           return st;
         }
+        call.Audit(kReceipt, r.receipt_id());
         *response->mutable_receipt() = std::move(r);
         return absl::OkStatus();
       });
@@ -178,6 +178,7 @@ grpc::ServerUnaryReactor* PaymentsHandlers::RequestPurchaseApproval(
         if (auto st = ClaimStore::InsertPurchase(conn, pa, AgencyOf(*a), call.now()); !st.ok()) {
           return st;
         }
+        call.Audit(kPurchase, pa.purchase_approval_id());
         *response->mutable_purchase_approval() = std::move(pa);
         return absl::OkStatus();
       });
@@ -438,6 +439,7 @@ grpc::ServerUnaryReactor* PaymentsHandlers::SubmitReimbursement(
         if (auto st = ClaimStore::InsertClaim(conn, c, AgencyOf(*a), call.now()); !st.ok()) {
           return st;
         }
+        call.Audit(kClaim, c.reimbursement_id());
         *response->mutable_reimbursement() = std::move(c);
         return absl::OkStatus();
       });
@@ -560,6 +562,15 @@ grpc::ServerUnaryReactor* PaymentsHandlers::RejectReimbursement(
         if (auto st = RejectClaim(*c, request->reason(), call.principal().user, call.now());
             !st.ok()) {
           return st;
+        }
+        // A rejected larger purchase gives its pre-approval back for a new claim.
+        if (!c->purchase_approval_id().empty()) {
+          auto pa = ClaimStore::LockPurchase(conn, c->purchase_approval_id());
+          if (!pa.ok()) return pa.status();
+          if (pa->reimbursement_id() == c->reimbursement_id()) {
+            pa->clear_reimbursement_id();
+            if (auto st = ClaimStore::UpdatePurchase(conn, *pa, call.now()); !st.ok()) return st;
+          }
         }
         if (auto st = ClaimStore::UpdateClaim(conn, *c, call.now()); !st.ok()) return st;
         *response->mutable_reimbursement() = *std::move(c);

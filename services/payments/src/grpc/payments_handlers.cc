@@ -1,6 +1,7 @@
 #include "services/payments/src/grpc/payments_handlers.h"
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <optional>
 #include <set>
@@ -21,6 +22,7 @@
 #include "services/payments/src/domain/invoice.h"
 #include "services/payments/src/domain/ledger.h"
 #include "services/payments/src/domain/run.h"
+#include "services/payments/src/domain/stays.h"
 #include "services/payments/src/storage/agreement_store.h"
 #include "services/payments/src/storage/claim_store.h"
 #include "services/payments/src/storage/invoice_store.h"
@@ -375,23 +377,29 @@ namespace {
 
 constexpr char kRun[] = "payment_run";
 
+// Whether `p` works with the payments of `municipality_id`.
+bool PaysFor(const auth::Principal& p, const std::string& municipality_id) {
+  return (p.org_kind == auth::OrgKind::kInternal && p.HasRole("service")) ||
+         (p.org_kind == auth::OrgKind::kMunicipality && p.org_id == municipality_id &&
+          p.HasRole("finance_officer"));
+}
+
 // The payer whose runs a listing of lines or payouts reads: the caller's municipality; for a
 // home, every payer's, of its own home and approved runs only ("" for every payer).
 template <typename Filter>
 absl::StatusOr<std::string> PayerScope(const auth::Principal& p, Filter& filter) {
-  if (!IsHome(p)) return p.org_id;
+  if (!IsHome(p)) {
+    if (!PaysFor(p, p.org_id) || p.org_kind != auth::OrgKind::kMunicipality) {
+      return PermissionDenied("payments are listed by the payer's finance officers and the home");
+    }
+    return p.org_id;
+  }
   if (!filter.home_id.empty() && filter.home_id != p.org_id) {
     return PermissionDenied("a home sees only its own payments");
   }
   filter.home_id = p.org_id;
   filter.approved_runs_only = true;
   return std::string();
-}
-
-// Whether `p` works with the payments of `municipality_id`.
-bool PaysFor(const auth::Principal& p, const std::string& municipality_id) {
-  return p.org_kind == auth::OrgKind::kInternal ||
-         (p.org_kind == auth::OrgKind::kMunicipality && p.org_id == municipality_id);
 }
 
 void Enter(v1::PaymentRun& run, v1::PaymentRunState state, const std::string& user, absl::Time now,
@@ -417,7 +425,7 @@ absl::Status Calculate(db::Connection& conn, v1::PaymentRun& run, const v1::Rate
   if (!paid_months.ok()) return paid_months.status();
   std::map<int, v1::RateTable> tables;
   st = RunStore::ForEachAgreementToRecheck(
-      conn, run.municipality_id(), month,
+      conn, run.payment_run_id(), run.municipality_id(), month,
       [&](const v1::Agreement& a, absl::CivilDay from) -> absl::Status {
         std::vector<absl::CivilMonth> months;
         for (const absl::CivilMonth m : *paid_months) {
@@ -532,6 +540,9 @@ grpc::ServerUnaryReactor* PaymentsHandlers::CreatePaymentRun(
                                     absl::StrCat("there is no rate table for ", month->year()));
         }
         if (!table.ok()) return table.status();
+        if (auto st = RunStore::CheckRunOrder(conn, request->municipality_id(), *month); !st.ok()) {
+          return st;
+        }
         v1::PaymentRun run;
         run.set_payment_run_id(NewUuid());
         run.set_municipality_id(request->municipality_id());
@@ -890,6 +901,17 @@ absl::Status WriteRunFiles(db::Connection& conn, v1::PaymentRun& run,
                            FinanceCsv(run, lines), now);
 }
 
+// The day the transfers are executed: the settings' day, or, once that has passed, today;
+// moved on past weekends and public holidays to a banking day.
+absl::CivilDay ExecutionDay(absl::CivilDay planned, absl::CivilDay today) {
+  absl::CivilDay day = std::max(planned, today);
+  while (absl::GetWeekday(day) == absl::Weekday::saturday ||
+         absl::GetWeekday(day) == absl::Weekday::sunday || IsPublicHoliday(day)) {
+    ++day;
+  }
+  return day;
+}
+
 // Binds the stays the run's lines pay to the run. RUN_OUTDATED if one was paid by another run
 // since the run was calculated.
 absl::Status BindStays(db::Connection& conn, const v1::PaymentRun& run,
@@ -946,6 +968,17 @@ grpc::ServerUnaryReactor* PaymentsHandlers::ApprovePaymentRun(
           return FailedPrecondition(run->problems(0).code(),
                                     "the run has problems that block approval; see its problems");
         }
+        // Corrections and set-offs are reckoned against the runs approved before this one was
+        // calculated; another approved since then makes it stale.
+        auto overtaken =
+            RunStore::OtherRunApprovedSince(conn, *run, FromTimestamp(run->update_time()));
+        if (!overtaken.ok()) return overtaken.status();
+        if (*overtaken) {
+          return FailedPrecondition(
+              "RUN_OUTDATED",
+              "another run of the municipality was approved since this one was calculated; "
+              "recalculate it");
+        }
         auto settings = PayeeStore::GetSettings(conn, run->municipality_id());
         if (!settings.ok()) return settings.status();
         if (!*settings) {
@@ -959,8 +992,9 @@ grpc::ServerUnaryReactor* PaymentsHandlers::ApprovePaymentRun(
         // The transfers are executed on the settings' day of the month after the run's month.
         const absl::CivilMonth next =
             absl::CivilMonth(run->month().year(), run->month().month()) + 1;
-        const absl::CivilDay execution(next.year(), next.month(),
-                                       (*settings)->execution_day_of_month());
+        const absl::CivilDay execution = ExecutionDay(
+            absl::CivilDay(next.year(), next.month(), (*settings)->execution_day_of_month()),
+            Today(call.now()));
         *run->mutable_execution_date() = ToDate(execution);
         const auto entries = ApprovalEntries(*run, *lines, *payouts, Today(call.now()));
         if (auto st = LedgerStore::Append(conn, NewUuid(), entries, call.now()); !st.ok()) {
@@ -972,13 +1006,7 @@ grpc::ServerUnaryReactor* PaymentsHandlers::ApprovePaymentRun(
         }
         if (auto st = BindClaims(conn, *run, *lines, call.now()); !st.ok()) return st;
         if (auto st = BindStays(conn, *run, *lines); !st.ok()) return st;
-        if (auto st =
-                RunStore::ClearRecheck(conn, run->municipality_id(),
-                                       absl::CivilMonth(run->month().year(), run->month().month()),
-                                       FromTimestamp(run->update_time()));
-            !st.ok()) {
-          return st;
-        }
+        if (auto st = RunStore::ClearRecheck(conn, run->payment_run_id()); !st.ok()) return st;
         if (auto st = InvoiceStore::PutRunCost(conn, *run, OwnHomeCosts(*lines)); !st.ok()) {
           return st;
         }
@@ -1041,6 +1069,7 @@ grpc::ServerUnaryReactor* PaymentsHandlers::ListLedgerEntries(
         if (!entries.ok()) return entries.status();
         const bool more = static_cast<int>(entries->size()) > *page_size;
         if (more) entries->pop_back();
+        call.Audit("ledger", request->municipality_id());
         for (auto& e : *entries) *response->add_entries() = std::move(e);
         if (more) {
           response->set_next_page_token(EncodePageToken(
@@ -1182,7 +1211,9 @@ absl::StatusOr<RunFile> ServeRunFile(server::CallContext& call, db::Connection& 
   constexpr int kDefaultChunk = 1 << 20, kMaxChunk = 3 << 20;
   Violations v;
   if (!IsUuid(request.payment_run_id())) v.Add("payment_run_id", "must be a run id");
-  if (request.offset() < 0) v.Add("offset", "must not be negative");
+  if (request.offset() < 0 || request.offset() > std::numeric_limits<int32_t>::max()) {
+    v.Add("offset", "must be 0 to 2 147 483 647");
+  }
   if (request.max_bytes() < 0) v.Add("max_bytes", "must not be negative");
   if (auto st = v.ToStatus(); !st.ok()) return st;
   const int max_bytes =

@@ -123,18 +123,28 @@ absl::Status RunStore::ForEachAgreementInForce(
 }
 
 absl::Status RunStore::ForEachAgreementToRecheck(
-    db::Connection& conn, const std::string& municipality_id, absl::CivilMonth month,
+    db::Connection& conn, const std::string& run_id, const std::string& municipality_id,
+    absl::CivilMonth month,
     const std::function<absl::Status(const v1::Agreement&, absl::CivilDay)>& fn) {
+  if (auto d = conn.Exec(sql::kDeleteRechecked, {run_id}); !d.ok()) return d.status();
   auto r = conn.Exec(sql::kAgreementsToRecheck, {municipality_id, FirstDay(month)});
   if (!r.ok()) return r.status();
+  std::vector<std::string> ids;
+  std::vector<int64_t> versions;
   for (int i = 0; i < r->rows(); ++i) {
     v1::Agreement a;
     if (!a.ParseFromString(r->Bytes(i, 0))) {
       return absl::InternalError("a stored agreement does not parse");
     }
     if (auto st = fn(a, r->Date(i, 2)); !st.ok()) return st;
+    ids.push_back(a.agreement_id());
+    versions.push_back(r->Int64(i, 1));
   }
-  return absl::OkStatus();
+  if (ids.empty()) return absl::OkStatus();
+  return conn
+      .Exec(sql::kInsertRechecked,
+            {run_id, db::Param::TextArray(ids), db::Param::Int64Array(versions)})
+      .status();
 }
 
 absl::StatusOr<std::vector<absl::CivilMonth>> RunStore::PaidMonths(
@@ -174,9 +184,31 @@ absl::StatusOr<std::map<std::string, int64_t>> RunStore::CarriedForward(
   return out;
 }
 
-absl::Status RunStore::ClearRecheck(db::Connection& conn, const std::string& municipality_id,
-                                    absl::CivilMonth month, absl::Time calculated) {
-  return conn.Exec(sql::kClearRecheck, {municipality_id, FirstDay(month), calculated}).status();
+absl::Status RunStore::ClearRecheck(db::Connection& conn, const std::string& run_id) {
+  return conn.Exec(sql::kClearRecheck, {run_id}).status();
+}
+
+absl::Status RunStore::CheckRunOrder(db::Connection& conn, const std::string& municipality_id,
+                                     absl::CivilMonth month) {
+  auto r = conn.Exec(sql::kRunOrder, {municipality_id, FirstDay(month)});
+  if (!r.ok()) return r.status();
+  if (r->Int64(0, 0) > 0) {
+    return FailedPrecondition("EARLIER_RUN_OPEN",
+                              "an earlier month's run is not approved yet; approve it first");
+  }
+  if (r->Int64(0, 1) > 0) {
+    return FailedPrecondition("LATER_RUN_APPROVED",
+                              "a later month's run is approved; an earlier month is paid by "
+                              "corrections, not by a run of its own");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<bool> RunStore::OtherRunApprovedSince(db::Connection& conn,
+                                                     const v1::PaymentRun& run, absl::Time since) {
+  auto r = conn.Exec(sql::kRunsApprovedSince, {run.municipality_id(), run.payment_run_id(), since});
+  if (!r.ok()) return r.status();
+  return r->Int64(0, 0) > 0;
 }
 
 absl::Status RunStore::ReplaceLines(db::Connection& conn, const std::string& run_id,

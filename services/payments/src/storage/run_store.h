@@ -67,9 +67,11 @@ class RunStore {
       const std::function<absl::Status(const v1::Agreement&)>& fn);
 
   // Calls `fn` with every own-home agreement of the municipality changed back in time before
-  // `month`, and the first day its change concerns.
+  // `month`, and the first day its change concerns; notes each, at its version, as rechecked
+  // by the run (see ClearRecheck).
   static absl::Status ForEachAgreementToRecheck(
-      db::Connection& conn, const std::string& municipality_id, absl::CivilMonth month,
+      db::Connection& conn, const std::string& run_id, const std::string& municipality_id,
+      absl::CivilMonth month,
       const std::function<absl::Status(const v1::Agreement&, absl::CivilDay)>& fn);
   // The months before `month` an approved (or paid, or failed) run of the municipality paid.
   static absl::StatusOr<std::vector<absl::CivilMonth>> PaidMonths(
@@ -83,9 +85,18 @@ class RunStore {
   // before `month`: what this month's run carries in.
   static absl::StatusOr<std::map<std::string, int64_t>> CarriedForward(
       db::Connection& conn, const std::string& municipality_id, absl::CivilMonth month);
-  // Clears the marks the municipality's approved run for `month` settled (see kClearRecheck).
-  static absl::Status ClearRecheck(db::Connection& conn, const std::string& municipality_id,
-                                   absl::CivilMonth month, absl::Time calculated);
+  // Clears the marks the approved run settled: of the agreements it rechecked, those not changed
+  // since.
+  static absl::Status ClearRecheck(db::Connection& conn, const std::string& run_id);
+  // Runs are made in month order: FAILED_PRECONDITION EARLIER_RUN_OPEN while a run of an earlier
+  // month is still open, LATER_RUN_APPROVED once a later month's run is approved (its
+  // corrections and set-offs are reckoned without this month).
+  static absl::Status CheckRunOrder(db::Connection& conn, const std::string& municipality_id,
+                                    absl::CivilMonth month);
+  // Whether another run of the municipality was approved (or marked paid or failed) after
+  // `since`.
+  static absl::StatusOr<bool> OtherRunApprovedSince(db::Connection& conn, const v1::PaymentRun& run,
+                                                    absl::Time since);
 
   // Replaces the run's lines and payouts.
   static absl::Status ReplaceLines(db::Connection& conn, const std::string& run_id,
