@@ -12,6 +12,7 @@
 #include "common/validation/request.h"
 #include "services/payments/src/domain/agreement.h"
 #include "services/payments/src/domain/claims.h"
+#include "services/payments/src/grpc/filters.h"
 #include "services/payments/src/grpc/payments_handlers.h"
 #include "services/payments/src/storage/agreement_store.h"
 #include "services/payments/src/storage/claim_store.h"
@@ -274,15 +275,7 @@ grpc::ServerUnaryReactor* PaymentsHandlers::ListPurchaseApprovals(
         if (!page_size.ok()) return page_size.status();
         Violations v;
         ClaimFilter filter = FilterOf(*request, v);
-        for (int i = 0; i < request->states_size(); ++i) {
-          const int s = request->states(i);
-          if (s == 0 || !v1::PurchaseApprovalState_IsValid(s)) {
-            v.Add(absl::StrCat("states[", i, "]"), "is not a known state");
-          } else {
-            filter.states.push_back(
-                v1::PurchaseApprovalState_Name(static_cast<v1::PurchaseApprovalState>(s)));
-          }
-        }
+        filter.states = EnumNames<v1::PurchaseApprovalState>(v, "states", request->states());
         v1::ListPurchaseApprovalsRequest filters = *request;
         filters.clear_page_size();
         filters.clear_page_token();
@@ -470,24 +463,8 @@ grpc::ServerUnaryReactor* PaymentsHandlers::ListReimbursements(
         if (!page_size.ok()) return page_size.status();
         Violations v;
         ClaimFilter filter = FilterOf(*request, v);
-        for (int i = 0; i < request->states_size(); ++i) {
-          const int s = request->states(i);
-          if (s == 0 || !v1::ReimbursementState_IsValid(s)) {
-            v.Add(absl::StrCat("states[", i, "]"), "is not a known state");
-          } else {
-            filter.states.push_back(
-                v1::ReimbursementState_Name(static_cast<v1::ReimbursementState>(s)));
-          }
-        }
-        for (int i = 0; i < request->kinds_size(); ++i) {
-          const int k = request->kinds(i);
-          if (k == 0 || !v1::ReimbursementKind_IsValid(k)) {
-            v.Add(absl::StrCat("kinds[", i, "]"), "is not a known kind");
-          } else {
-            filter.kinds.push_back(
-                v1::ReimbursementKind_Name(static_cast<v1::ReimbursementKind>(k)));
-          }
-        }
+        filter.states = EnumNames<v1::ReimbursementState>(v, "states", request->states());
+        filter.kinds = EnumNames<v1::ReimbursementKind>(v, "kinds", request->kinds());
         v1::ListReimbursementsRequest filters = *request;
         filters.clear_page_size();
         filters.clear_page_token();

@@ -23,6 +23,7 @@
 #include "services/payments/src/domain/ledger.h"
 #include "services/payments/src/domain/run.h"
 #include "services/payments/src/domain/stays.h"
+#include "services/payments/src/grpc/filters.h"
 #include "services/payments/src/storage/agreement_store.h"
 #include "services/payments/src/storage/claim_store.h"
 #include "services/payments/src/storage/invoice_store.h"
@@ -223,14 +224,7 @@ grpc::ServerUnaryReactor* PaymentsHandlers::ListAgreements(grpc::CallbackServerC
         if (!page_size.ok()) return page_size.status();
         Violations v;
         AgreementFilter f;
-        for (int i = 0; i < request->states_size(); ++i) {
-          const int s = request->states(i);
-          if (s == 0 || !v1::AgreementState_IsValid(s)) {
-            v.Add(absl::StrCat("states[", i, "]"), "is not a known state");
-          } else {
-            f.states.push_back(v1::AgreementState_Name(static_cast<v1::AgreementState>(s)));
-          }
-        }
+        f.states = EnumNames<v1::AgreementState>(v, "states", request->states());
         if (!fhv::common::v1::AssignmentKind_IsValid(request->assignment_kind())) {
           v.Add("assignment_kind", "is not a known kind");
         } else if (request->assignment_kind() != 0) {
@@ -412,6 +406,16 @@ void Enter(v1::PaymentRun& run, v1::PaymentRunState state, const std::string& us
   t->set_reason(reason);
 }
 
+// Moves `run` to `state` as the caller, with `reason`, stores it and audits its read-back.
+absl::Status Save(server::CallContext& call, db::Connection& conn, v1::PaymentRun& run,
+                  v1::PaymentRunState state, const std::string& reason = "") {
+  Enter(run, state, call.principal().user, call.now(), reason);
+  *run.mutable_update_time() = ToTimestamp(call.now());
+  if (auto st = RunStore::Update(conn, run, call.now()); !st.ok()) return st;
+  call.Audit(kRun, run.payment_run_id());
+  return absl::OkStatus();
+}
+
 // (Re)calculates the run from the agreements in force, the approved claims not yet paid and
 // the payees: its lines, payouts, totals and problems.
 absl::Status Calculate(db::Connection& conn, v1::PaymentRun& run, const v1::RateTable& table) {
@@ -563,9 +567,7 @@ grpc::ServerUnaryReactor* PaymentsHandlers::CreatePaymentRun(
           return absl::OkStatus();
         }
         if (auto st = Calculate(conn, run, *table); !st.ok()) return st;
-        Enter(run, v1::PAYMENT_RUN_STATE_CALCULATED, p.user, call.now());
-        if (auto st = RunStore::Update(conn, run, call.now()); !st.ok()) return st;
-        call.Audit(kRun, run.payment_run_id());
+        if (auto st = Save(call, conn, run, v1::PAYMENT_RUN_STATE_CALCULATED); !st.ok()) return st;
         *response->mutable_payment_run() = std::move(run);
         response->set_created(true);
         return absl::OkStatus();
@@ -622,15 +624,8 @@ grpc::ServerUnaryReactor* PaymentsHandlers::ListPaymentRuns(
         if (!page_size.ok()) return page_size.status();
         Violations v;
         if (request->municipality_id().empty()) v.Add("municipality_id", "is required");
-        std::vector<std::string> states;
-        for (int i = 0; i < request->states_size(); ++i) {
-          const int s = request->states(i);
-          if (s == 0 || !v1::PaymentRunState_IsValid(s)) {
-            v.Add(absl::StrCat("states[", i, "]"), "is not a known state");
-          } else {
-            states.push_back(v1::PaymentRunState_Name(static_cast<v1::PaymentRunState>(s)));
-          }
-        }
+        const std::vector<std::string> states =
+            EnumNames<v1::PaymentRunState>(v, "states", request->states());
         const auto from =
             OptionalMonth(v, request->has_from_month(), request->from_month(), "from_month");
         const auto to = OptionalMonth(v, request->has_to_month(), request->to_month(), "to_month");
@@ -685,11 +680,10 @@ grpc::ServerUnaryReactor* PaymentsHandlers::RecalculatePaymentRun(
         auto table = RateStore::Get(conn, run->month().year());
         if (!table.ok()) return table.status();
         if (auto st = Calculate(conn, *run, *table); !st.ok()) return st;
-        Enter(*run, v1::PAYMENT_RUN_STATE_CALCULATED, call.principal().user, call.now(),
-              "recalculated");
-        *run->mutable_update_time() = ToTimestamp(call.now());
-        if (auto st = RunStore::Update(conn, *run, call.now()); !st.ok()) return st;
-        call.Audit(kRun, run->payment_run_id());
+        if (auto st = Save(call, conn, *run, v1::PAYMENT_RUN_STATE_CALCULATED, "recalculated");
+            !st.ok()) {
+          return st;
+        }
         *response->mutable_payment_run() = *std::move(run);
         return absl::OkStatus();
       });
@@ -1010,10 +1004,7 @@ grpc::ServerUnaryReactor* PaymentsHandlers::ApprovePaymentRun(
         if (auto st = InvoiceStore::PutRunCost(conn, *run, OwnHomeCosts(*lines)); !st.ok()) {
           return st;
         }
-        Enter(*run, v1::PAYMENT_RUN_STATE_APPROVED, call.principal().user, call.now());
-        *run->mutable_update_time() = ToTimestamp(call.now());
-        if (auto st = RunStore::Update(conn, *run, call.now()); !st.ok()) return st;
-        call.Audit(kRun, run->payment_run_id());
+        if (auto st = Save(call, conn, *run, v1::PAYMENT_RUN_STATE_APPROVED); !st.ok()) return st;
         *response->mutable_payment_run() = *std::move(run);
         return absl::OkStatus();
       });
@@ -1117,10 +1108,7 @@ grpc::ServerUnaryReactor* PaymentsHandlers::MarkPaymentRunPaid(
         }
         *run->mutable_paid_date() = ToDate(*paid);
         run->set_bank_reference(request->bank_reference());
-        Enter(*run, v1::PAYMENT_RUN_STATE_PAID, call.principal().user, call.now());
-        *run->mutable_update_time() = ToTimestamp(call.now());
-        if (auto st = RunStore::Update(conn, *run, call.now()); !st.ok()) return st;
-        call.Audit(kRun, run->payment_run_id());
+        if (auto st = Save(call, conn, *run, v1::PAYMENT_RUN_STATE_PAID); !st.ok()) return st;
         *response->mutable_payment_run() = *std::move(run);
         return absl::OkStatus();
       });
@@ -1143,11 +1131,10 @@ grpc::ServerUnaryReactor* PaymentsHandlers::MarkPaymentRunFailed(
             LockRun(call, conn, std::move(v), request->payment_run_id(), request->etag(),
                     {v1::PAYMENT_RUN_STATE_APPROVED}, "only an approved run is marked failed");
         if (!run.ok()) return run.status();
-        Enter(*run, v1::PAYMENT_RUN_STATE_FAILED, call.principal().user, call.now(),
-              request->reason());
-        *run->mutable_update_time() = ToTimestamp(call.now());
-        if (auto st = RunStore::Update(conn, *run, call.now()); !st.ok()) return st;
-        call.Audit(kRun, run->payment_run_id());
+        if (auto st = Save(call, conn, *run, v1::PAYMENT_RUN_STATE_FAILED, request->reason());
+            !st.ok()) {
+          return st;
+        }
         *response->mutable_payment_run() = *std::move(run);
         return absl::OkStatus();
       });
