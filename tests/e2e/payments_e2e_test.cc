@@ -33,7 +33,7 @@ class PaymentsE2E : public ::testing::Test {
     server_ = std::make_unique<ServiceProcess>(
         "fhv-payments", std::vector<std::string>{"--database_dsn=" + db_.Dsn("payments"),
                                                  "--jwt_public_keys=" + keys_.public_pem_path(),
-                                                 "--jwt_issuer=fhv-test"});
+                                                 "--jwt_issuer=fhv-test", "--gauge_refresh=200ms"});
     ASSERT_TRUE(server_->running()) << server_->Log();
     stub_ = pv1::PaymentsService::NewStub(
         grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials()));
@@ -44,6 +44,17 @@ class PaymentsE2E : public ::testing::Test {
                                                              Response*),
                                 const Request& request, const std::string& token) {
     return CallRpc(*stub_, method, request, token);
+  }
+
+  // Waits up to 5 s for a gauge of the service to show `want`; returns what it showed last.
+  double Gauge(const std::string& name, const std::map<std::string, std::string>& labels,
+               double want) {
+    double value = -1;
+    for (int i = 0; i < 50 && value != want; ++i) {
+      value = MetricValue(HttpGet(server_->metrics_port(), "/metrics"), name, labels);
+      if (value != want) absl::SleepFor(absl::Milliseconds(100));
+    }
+    return value;
   }
 
   // Malå's (2418) payment settings, set by its admin.
@@ -605,6 +616,9 @@ TEST_F(PaymentsE2E, AnApprovedRunLeavesOneBankFileThatMatchesItToTheOreAndIsPaid
   ASSERT_TRUE(failed.ok()) << failed.status();
   EXPECT_EQ(failed->payment_run().state(), pv1::PAYMENT_RUN_STATE_FAILED);
   EXPECT_EQ(failed->payment_run().transitions().rbegin()->reason(), fail.reason());
+  EXPECT_EQ(Gauge("fhv_payment_runs",
+                  {{"municipality", "2418"}, {"state", "PAYMENT_RUN_STATE_FAILED"}}, 1),
+            1);
   EXPECT_EQ(read_bank_file(0).first, xml);
   pv1::MarkPaymentRunPaidRequest paid;
   paid.set_payment_run_id(run.payment_run_id());
@@ -619,6 +633,12 @@ TEST_F(PaymentsE2E, AnApprovedRunLeavesOneBankFileThatMatchesItToTheOreAndIsPaid
   ASSERT_TRUE(done.ok()) << done.status();
   EXPECT_EQ(done->payment_run().state(), pv1::PAYMENT_RUN_STATE_PAID);
   EXPECT_EQ(done->payment_run().bank_reference(), "BGC-2024-0225-17");
+  EXPECT_EQ(Gauge("fhv_payment_runs",
+                  {{"municipality", "2418"}, {"state", "PAYMENT_RUN_STATE_FAILED"}}, 0),
+            0);
+  EXPECT_EQ(
+      Gauge("fhv_payment_runs", {{"municipality", "2418"}, {"state", "PAYMENT_RUN_STATE_PAID"}}, 1),
+      1);
   auto retried = Call(&Stub::MarkPaymentRunPaid, paid, finance);  // the same request again
   ASSERT_TRUE(retried.ok()) << retried.status();
   EXPECT_EQ(retried->payment_run().etag(), done->payment_run().etag());
@@ -812,6 +832,9 @@ TEST_F(PaymentsE2E, AHomesClaimsAreDecidedByThePayerAndPaidOnceByItsNextRun) {
                 .status()
                 .code(),
             absl::StatusCode::kPermissionDenied);
+
+  // Three claims wait for the payer's decision.
+  EXPECT_EQ(Gauge("fhv_payment_claims_waiting", {{"municipality", "2418"}}, 3), 3);
 
   // The payer decides: the clothes for less, the bed in full, the drive refused.
   pv1::ApproveReimbursementRequest approve;

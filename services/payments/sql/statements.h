@@ -468,4 +468,13 @@ inline const db::Statement kBindStays{
     "UPDATE payments.contact_family_stay SET payment_run_id = $2::uuid "
     "WHERE id = ANY($1::uuid[]) AND payment_run_id IS NULL RETURNING id"};
 
+// The gauges: runs by payer and state; claims waiting for a decision by payer.
+inline const db::Statement kRunCounts{
+    "run_counts",
+    "SELECT municipality_id, state, count(*) FROM payments.payment_run GROUP BY 1, 2"};
+inline const db::Statement kClaimsWaiting{
+    "claims_waiting",
+    "SELECT paying_municipality_id, count(*) FROM payments.reimbursement "
+    "WHERE state = 'REIMBURSEMENT_STATE_SUBMITTED' GROUP BY 1"};
+
 }  // namespace fhv::payments::sql

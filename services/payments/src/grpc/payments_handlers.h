@@ -1,11 +1,13 @@
 #pragma once
 
 // gRPC handlers of fhv.payments.v1.PaymentsService: requests to domain calls and back. No SQL
-// and no business rules here. RPCs not overridden here answer UNIMPLEMENTED.
+// and no business rules here. Runs, agreements and the ledger are in payments_handlers.cc,
+// claims in claims_handlers.cc, agencies in agency_handlers.cc, stays in stay_handlers.cc.
 
 #include "common/events/sink.h"
 #include "common/server/call.h"
 #include "fhv/payments/v1/payments_service.grpc.pb.h"
+#include "services/payments/src/metrics/payments_metrics.h"
 
 namespace fhv::payments {
 
@@ -13,7 +15,8 @@ namespace v1 = ::fhv::payments::v1;
 
 class PaymentsHandlers final : public v1::PaymentsService::CallbackService {
  public:
-  explicit PaymentsHandlers(server::Runtime& rt) : rt_(rt) {}
+  explicit PaymentsHandlers(server::Runtime& rt)
+      : rt_(rt), metrics_(*rt.metrics, *rt.pool, rt.gauge_refresh) {}
 
   grpc::ServerUnaryReactor* GetRateTable(grpc::CallbackServerContext* ctx,
                                          const v1::GetRateTableRequest* request,
@@ -149,6 +152,7 @@ class PaymentsHandlers final : public v1::PaymentsService::CallbackService {
 
  private:
   server::Runtime& rt_;
+  PaymentsMetrics metrics_;
 };
 
 // The events payments consumes: a placement's start creates its agreement, its end ends it.
