@@ -6,6 +6,14 @@
 
 namespace fhv {
 
+int AgeOn(absl::CivilDay birth, absl::CivilDay day) {
+  int age = static_cast<int>(day.year() - birth.year());
+  if (day.month() < birth.month() || (day.month() == birth.month() && day.day() < birth.day())) {
+    --age;
+  }
+  return age;
+}
+
 namespace {
 
 const absl::TimeZone& Sweden() {

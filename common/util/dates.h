@@ -13,6 +13,9 @@
 
 namespace fhv {
 
+// Whole years of age on `day` of someone born on `birth` (negative before the birth).
+int AgeOn(absl::CivilDay birth, absl::CivilDay day);
+
 // Today's date in Sweden at `now`.
 absl::CivilDay Today(absl::Time now);
 // The start of `day` in Sweden.

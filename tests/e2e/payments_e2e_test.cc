@@ -25,6 +25,23 @@ namespace {
 namespace pv1 = ::fhv::payments::v1;
 using Stub = pv1::PaymentsService::Stub;
 
+// A hand-made agreement for `home`'s child born `born`, in force from `from`; a foster home
+// at the table's base fee unless `kind` says otherwise (then without terms).
+pv1::CreateAgreementRequest AgreementRequest(
+    const std::string& home, absl::CivilDay born, absl::CivilDay from,
+    fhv::common::v1::AssignmentKind kind = fhv::common::v1::ASSIGNMENT_KIND_FAMILJEHEM) {
+  pv1::CreateAgreementRequest r;
+  r.set_request_id(NewUuid());
+  r.mutable_agreement()->set_assignment_kind(kind);
+  r.mutable_agreement()->set_home_id(home);
+  *r.mutable_agreement()->mutable_child_birth_date() = ToDate(born);
+  *r.mutable_agreement()->mutable_valid_from() = ToDate(from);
+  if (kind == fhv::common::v1::ASSIGNMENT_KIND_FAMILJEHEM) {
+    r.mutable_terms()->set_fee_level_code("BASE");
+  }
+  return r;
+}
+
 class PaymentsE2E : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -273,14 +290,8 @@ TEST_F(PaymentsE2E, AgreementsKeepEveryVersionAndOnlyThePayerSeesThem) {
 TEST_F(PaymentsE2E, AMonthsRunPaysEveryAgreementProRataOnceEvenWhenAskedTwiceAtOnce) {
   const std::string finance = keys_.Mint(Finance("2418"));
   // From 15 February 2024 (a leap year: 29 days), a child of 8.
-  pv1::CreateAgreementRequest create;
-  create.set_request_id(NewUuid());
-  auto& a = *create.mutable_agreement();
-  a.set_assignment_kind(fhv::common::v1::ASSIGNMENT_KIND_FAMILJEHEM);
-  a.set_home_id("home-1");
-  *a.mutable_child_birth_date() = ToDate(absl::CivilDay(2016, 1, 20));
-  *a.mutable_valid_from() = ToDate(absl::CivilDay(2024, 2, 15));
-  create.mutable_terms()->set_fee_level_code("BASE");
+  pv1::CreateAgreementRequest create =
+      AgreementRequest("home-1", absl::CivilDay(2016, 1, 20), absl::CivilDay(2024, 2, 15));
   auto created = Call(&Stub::CreateAgreement, create, finance);
   ASSERT_TRUE(created.ok()) << created.status();
   // Another municipality's agreement is not in this run.
@@ -466,14 +477,8 @@ TEST_F(PaymentsE2E, AnApprovedRunLeavesOneBankFileThatMatchesItToTheOreAndIsPaid
   SetPayerSettings();
   const std::vector<std::string> homes = {"home-bg", "home-iban"};
   for (const std::string& home : homes) {
-    pv1::CreateAgreementRequest create;
-    create.set_request_id(NewUuid());
-    auto& a = *create.mutable_agreement();
-    a.set_assignment_kind(fhv::common::v1::ASSIGNMENT_KIND_FAMILJEHEM);
-    a.set_home_id(home);
-    *a.mutable_child_birth_date() = ToDate(absl::CivilDay(2012, 5, 3));
-    *a.mutable_valid_from() = ToDate(absl::CivilDay(2024, 1, 10));
-    create.mutable_terms()->set_fee_level_code("BASE");
+    pv1::CreateAgreementRequest create =
+        AgreementRequest(home, absl::CivilDay(2012, 5, 3), absl::CivilDay(2024, 1, 10));
     ASSERT_TRUE(Call(&Stub::CreateAgreement, create, finance).ok());
     pv1::SetPayeeRequest payee;
     payee.mutable_payee()->set_home_id(home);
@@ -684,14 +689,8 @@ TEST_F(PaymentsE2E, AHomesClaimsAreDecidedByThePayerAndPaidOnceByItsNextRun) {
   const std::string finance = keys_.Mint(Finance("2418"));
   const std::string home = keys_.Mint(Home("home-1"));
   const std::string other_home = keys_.Mint(Home("home-2"));
-  pv1::CreateAgreementRequest create;
-  create.set_request_id(NewUuid());
-  auto& a = *create.mutable_agreement();
-  a.set_assignment_kind(fhv::common::v1::ASSIGNMENT_KIND_FAMILJEHEM);
-  a.set_home_id("home-1");
-  *a.mutable_child_birth_date() = ToDate(absl::CivilDay(2014, 3, 1));
-  *a.mutable_valid_from() = ToDate(absl::CivilDay(2024, 1, 1));
-  create.mutable_terms()->set_fee_level_code("BASE");
+  pv1::CreateAgreementRequest create =
+      AgreementRequest("home-1", absl::CivilDay(2014, 3, 1), absl::CivilDay(2024, 1, 1));
   auto agreement = Call(&Stub::CreateAgreement, create, finance);
   ASSERT_TRUE(agreement.ok()) << agreement.status();
   const std::string agreement_id = agreement->agreement().agreement_id();
@@ -790,6 +789,13 @@ TEST_F(PaymentsE2E, AHomesClaimsAreDecidedByThePayerAndPaidOnceByItsNextRun) {
   auto allowed = Call(&Stub::ApprovePurchaseApproval, allow, finance);
   ASSERT_TRUE(allowed.ok()) << allowed.status();
   EXPECT_EQ(allowed->purchase_approval().state(), pv1::PURCHASE_APPROVAL_STATE_APPROVED);
+  pv1::GetPurchaseApprovalRequest get_purchase;
+  get_purchase.set_purchase_approval_id(allow.purchase_approval_id());
+  auto read_purchase = Call(&Stub::GetPurchaseApproval, get_purchase, home);
+  ASSERT_TRUE(read_purchase.ok()) << read_purchase.status();
+  EXPECT_EQ(read_purchase->purchase_approval().approved_max_ore(), 600'000);
+  EXPECT_EQ(Call(&Stub::GetPurchaseApproval, get_purchase, other_home).status().code(),
+            absl::StatusCode::kPermissionDenied);
   pv1::SubmitReimbursementRequest bed = claim;
   bed.set_request_id(NewUuid());
   bed.set_kind(pv1::REIMBURSEMENT_KIND_LARGER_PURCHASE);
@@ -812,6 +818,25 @@ TEST_F(PaymentsE2E, AHomesClaimsAreDecidedByThePayerAndPaidOnceByItsNextRun) {
   ASSERT_EQ(listed_purchases->purchase_approvals_size(), 1);
   EXPECT_EQ(listed_purchases->purchase_approvals(0).reimbursement_id(),
             bought->reimbursement().reimbursement_id());
+  // A second purchase is refused, with a reason, and is not approved afterwards.
+  ask.set_request_id(NewUuid());
+  ask.set_description("Ny dator");
+  auto refused_ask = Call(&Stub::RequestPurchaseApproval, ask, home);
+  ASSERT_TRUE(refused_ask.ok()) << refused_ask.status();
+  pv1::RejectPurchaseApprovalRequest refuse;
+  refuse.set_purchase_approval_id(refused_ask->purchase_approval().purchase_approval_id());
+  refuse.set_etag(refused_ask->purchase_approval().etag());
+  EXPECT_EQ(Call(&Stub::RejectPurchaseApproval, refuse, finance).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  refuse.set_reason("The school lends one");
+  auto refused_purchase = Call(&Stub::RejectPurchaseApproval, refuse, finance);
+  ASSERT_TRUE(refused_purchase.ok()) << refused_purchase.status();
+  EXPECT_EQ(refused_purchase->purchase_approval().state(), pv1::PURCHASE_APPROVAL_STATE_REJECTED);
+  pv1::ApprovePurchaseApprovalRequest late = allow;
+  late.set_purchase_approval_id(refuse.purchase_approval_id());
+  late.set_etag(refused_purchase->purchase_approval().etag());
+  EXPECT_EQ(GetReason(Call(&Stub::ApprovePurchaseApproval, late, finance).status()),
+            "INVALID_STATE");
   // Rejected (an unreadable receipt), the claim gives its pre-approval back for a new one.
   pv1::RejectReimbursementRequest unreadable;
   unreadable.set_reimbursement_id(bought->reimbursement().reimbursement_id());
@@ -1103,13 +1128,8 @@ TEST_F(PaymentsE2E,
             absl::StatusCode::kPermissionDenied);
 
   // An own home paid by February's approved run: the cost report sets the two side by side.
-  pv1::CreateAgreementRequest own;
-  own.set_request_id(NewUuid());
-  own.mutable_agreement()->set_assignment_kind(fhv::common::v1::ASSIGNMENT_KIND_FAMILJEHEM);
-  own.mutable_agreement()->set_home_id("home-own");
-  *own.mutable_agreement()->mutable_child_birth_date() = ToDate(absl::CivilDay(2015, 9, 9));
-  *own.mutable_agreement()->mutable_valid_from() = ToDate(absl::CivilDay(2024, 1, 1));
-  own.mutable_terms()->set_fee_level_code("BASE");
+  pv1::CreateAgreementRequest own =
+      AgreementRequest("home-own", absl::CivilDay(2015, 9, 9), absl::CivilDay(2024, 1, 1));
   ASSERT_TRUE(Call(&Stub::CreateAgreement, own, finance).ok());
   SetBankgiroPayee("home-own", finance);
   SetPayerSettings();
@@ -1179,13 +1199,8 @@ TEST_F(PaymentsE2E, AChangeBackInTimeIsCorrectedOnceByTheNextRunsAdjustmentLines
   const std::string finance = keys_.Mint(Finance("2418"));
   SetPayerSettings();
   SetBankgiroPayee("home-1", finance);
-  pv1::CreateAgreementRequest create;
-  create.set_request_id(NewUuid());
-  create.mutable_agreement()->set_assignment_kind(fhv::common::v1::ASSIGNMENT_KIND_FAMILJEHEM);
-  create.mutable_agreement()->set_home_id("home-1");
-  *create.mutable_agreement()->mutable_child_birth_date() = ToDate(absl::CivilDay(2016, 1, 20));
-  *create.mutable_agreement()->mutable_valid_from() = ToDate(absl::CivilDay(2024, 1, 1));
-  create.mutable_terms()->set_fee_level_code("BASE");
+  pv1::CreateAgreementRequest create =
+      AgreementRequest("home-1", absl::CivilDay(2016, 1, 20), absl::CivilDay(2024, 1, 1));
   auto agreement = Call(&Stub::CreateAgreement, create, finance);
   ASSERT_TRUE(agreement.ok()) << agreement.status();
 
@@ -1250,6 +1265,25 @@ TEST_F(PaymentsE2E, AChangeBackInTimeIsCorrectedOnceByTheNextRunsAdjustmentLines
   // Corrected once: March has nothing more for January.
   const pv1::PaymentRun march = run_month(3);
   EXPECT_TRUE(adjustments_of(march).empty());
+  // The municipality's runs, newest month first, a page at a time.
+  pv1::ListPaymentRunsRequest runs;
+  runs.set_municipality_id("2418");
+  runs.set_page_size(2);
+  auto newest = Call(&Stub::ListPaymentRuns, runs, finance);
+  ASSERT_TRUE(newest.ok()) << newest.status();
+  ASSERT_EQ(newest->payment_runs_size(), 2);
+  EXPECT_EQ(newest->payment_runs(0).month().month(), 3);
+  EXPECT_EQ(newest->payment_runs(1).month().month(), 2);
+  runs.set_page_token(newest->next_page_token());
+  auto oldest = Call(&Stub::ListPaymentRuns, runs, finance);
+  ASSERT_TRUE(oldest.ok()) << oldest.status();
+  ASSERT_EQ(oldest->payment_runs_size(), 1);
+  EXPECT_EQ(oldest->payment_runs(0).payment_run_id(), january.payment_run_id());
+  EXPECT_TRUE(oldest->next_page_token().empty());
+  runs.set_municipality_id("0834");
+  runs.clear_page_token();
+  EXPECT_EQ(Call(&Stub::ListPaymentRuns, runs, finance).status().code(),
+            absl::StatusCode::kPermissionDenied);
 
   // Ended back on 15 March after March was paid: April pays back March's last 16 days and
   // has nothing to transfer; the home's negative net is carried forward.
@@ -1314,13 +1348,9 @@ TEST_F(PaymentsE2E, AChangeBackInTimeIsCorrectedOnceByTheNextRunsAdjustmentLines
 
 TEST_F(PaymentsE2E, AContactPersonIsPaidTheAgreedFeeAndTheLevelsAllowance) {
   const std::string finance = keys_.Mint(Finance("2418"));
-  pv1::CreateAgreementRequest create;
-  create.set_request_id(NewUuid());
-  create.mutable_agreement()->set_assignment_kind(
-      fhv::common::v1::ASSIGNMENT_KIND_KONTAKTPERSON_CHILD);
-  create.mutable_agreement()->set_home_id("person-1");
-  *create.mutable_agreement()->mutable_child_birth_date() = ToDate(absl::CivilDay(2011, 8, 1));
-  *create.mutable_agreement()->mutable_valid_from() = ToDate(absl::CivilDay(2024, 4, 1));
+  pv1::CreateAgreementRequest create =
+      AgreementRequest("person-1", absl::CivilDay(2011, 8, 1), absl::CivilDay(2024, 4, 1),
+                       fhv::common::v1::ASSIGNMENT_KIND_KONTAKTPERSON_CHILD);
   create.mutable_terms()->set_monthly_fee_ore(250'000);
   auto refused = Call(&Stub::CreateAgreement, create, finance);
   ASSERT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
@@ -1343,12 +1373,9 @@ TEST_F(PaymentsE2E, AContactPersonIsPaidTheAgreedFeeAndTheLevelsAllowance) {
 TEST_F(PaymentsE2E, AContactFamilysStaysArePaidOnceByTheRunOfTheMonthTheyEnd) {
   const std::string finance = keys_.Mint(Finance("2418"));
   const std::string family = keys_.Mint(Home("family-1"));
-  pv1::CreateAgreementRequest create;
-  create.set_request_id(NewUuid());
-  create.mutable_agreement()->set_assignment_kind(fhv::common::v1::ASSIGNMENT_KIND_KONTAKTFAMILJ);
-  create.mutable_agreement()->set_home_id("family-1");
-  *create.mutable_agreement()->mutable_child_birth_date() = ToDate(absl::CivilDay(2015, 5, 5));
-  *create.mutable_agreement()->mutable_valid_from() = ToDate(absl::CivilDay(2024, 1, 1));
+  pv1::CreateAgreementRequest create =
+      AgreementRequest("family-1", absl::CivilDay(2015, 5, 5), absl::CivilDay(2024, 1, 1),
+                       fhv::common::v1::ASSIGNMENT_KIND_KONTAKTFAMILJ);
   auto agreement = Call(&Stub::CreateAgreement, create, finance);
   ASSERT_TRUE(agreement.ok()) << agreement.status();
   const std::string id = agreement->agreement().agreement_id();

@@ -707,7 +707,9 @@ TEST_F(PlacementE2E, TwoDecisionsOnTheLastPlaceAtOnceLetExactlyOneThrough) {
   const int ok = results[0].ok() + results[1].ok();
   EXPECT_EQ(ok, 1) << results[0] << " / " << results[1];
   for (const auto& st : results) {
-    if (!st.ok()) EXPECT_EQ(GetReason(st), "HOME_FULL") << st;
+    if (!st.ok()) {
+      EXPECT_EQ(GetReason(st), "HOME_FULL") << st;
+    }
   }
   EXPECT_EQ(Count("SELECT count(*) FROM placement.placement_request WHERE state = "
                   "'PLACEMENT_REQUEST_STATE_APPROVED'"),
@@ -733,7 +735,9 @@ TEST_F(PlacementE2E, TwoDecisionsOnTheLastPlaceAtOnceLetExactlyOneThrough) {
   for (auto& t : threads) t.join();
   EXPECT_EQ(steps[0].ok() + steps[1].ok(), 1) << steps[0] << " / " << steps[1];
   for (const auto& st : steps) {
-    if (!st.ok()) EXPECT_EQ(st.code(), absl::StatusCode::kAborted) << st;
+    if (!st.ok()) {
+      EXPECT_EQ(st.code(), absl::StatusCode::kAborted) << st;
+    }
   }
 }
 

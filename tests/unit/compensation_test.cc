@@ -138,7 +138,9 @@ TEST(Compensation, AnAllowanceAboveTheTaxFreeMaximumIsSplitAndTheExcessTaxed) {
   EXPECT_EQ(Amount(*lines, v1::PAYMENT_LINE_KIND_EXPENSE_ALLOWANCE), 678'125);           // 155 %
   EXPECT_EQ(Amount(*lines, v1::PAYMENT_LINE_KIND_EXPENSE_ALLOWANCE_ABOVE_MAX), 65'625);  // 15 %
   for (const auto& l : *lines) {
-    if (l.kind == v1::PAYMENT_LINE_KIND_EXPENSE_ALLOWANCE_ABOVE_MAX) EXPECT_TRUE(l.taxable);
+    if (l.kind == v1::PAYMENT_LINE_KIND_EXPENSE_ALLOWANCE_ABOVE_MAX) {
+      EXPECT_TRUE(l.taxable);
+    }
   }
   // A fixed allowance below the maximum is all tax-free.
   agreement.versions[0].mutable_terms()->set_expense_allowance_fixed_monthly_ore(500'000);

@@ -387,11 +387,12 @@ inline const db::Statement kPaidMonths{
     "AND state IN ('PAYMENT_RUN_STATE_APPROVED', 'PAYMENT_RUN_STATE_PAID', "
     "'PAYMENT_RUN_STATE_FAILED') ORDER BY month"};
 
-// Every line of agreement $1 in approved runs of payer $2 of months before $3.
-inline const db::Statement kPaidLinesOfAgreement{
-    "paid_lines_of_agreement",
-    "SELECT l.body FROM payments.payment_line l JOIN payments.payment_run r ON r.id = l.run_id "
-    "WHERE l.agreement_id = $1::uuid AND r.municipality_id = $2 AND r.month < $3::date "
+// Every line of the agreements $1 in approved runs of payer $2 of months before $3.
+inline const db::Statement kPaidLinesOfAgreements{
+    "paid_lines_of_agreements",
+    "SELECT l.agreement_id, l.body FROM payments.payment_line l "
+    "JOIN payments.payment_run r ON r.id = l.run_id "
+    "WHERE l.agreement_id = ANY($1::uuid[]) AND r.municipality_id = $2 AND r.month < $3::date "
     "AND r.state IN ('PAYMENT_RUN_STATE_APPROVED', 'PAYMENT_RUN_STATE_PAID', "
     "'PAYMENT_RUN_STATE_FAILED')"};
 

@@ -9,6 +9,7 @@
 #include "common/util/ids.h"
 #include "common/util/status.h"
 #include "common/validation/request.h"
+#include "services/payments/src/domain/transitions.h"
 
 namespace fhv::payments {
 namespace {
@@ -19,17 +20,6 @@ constexpr const char* kContentTypes[] = {"application/pdf", "image/jpeg", "image
 absl::Status InvalidState(const std::string& state_name, absl::string_view why) {
   return Error(absl::StatusCode::kFailedPrecondition, "INVALID_STATE", why,
                {{"state", state_name}});
-}
-
-template <typename Record, typename State>
-void Enter(Record& r, State state, const std::string& user, absl::Time now,
-           const std::string& reason) {
-  r.set_state(state);
-  auto* t = r.add_transitions();
-  t->set_state(state);
-  *t->mutable_time() = ToTimestamp(now);
-  t->set_actor_user_id(user);
-  t->set_reason(reason);
 }
 
 void CheckAmount(Violations& v, const std::string& field, int64_t amount) {
@@ -148,7 +138,7 @@ absl::Status ApproveClaim(v1::Reimbursement& r, int64_t amount_ore, const std::s
                         "only a submitted claim is decided");
   }
   r.set_approved_amount_ore(amount_ore);
-  Enter(r, v1::REIMBURSEMENT_STATE_APPROVED, user, now, note);
+  EnterState(r, v1::REIMBURSEMENT_STATE_APPROVED, user, now, note);
   *r.mutable_update_time() = ToTimestamp(now);
   return absl::OkStatus();
 }
@@ -162,13 +152,13 @@ absl::Status RejectClaim(v1::Reimbursement& r, const std::string& reason, const 
     return InvalidState(v1::ReimbursementState_Name(r.state()),
                         "only a submitted claim is decided");
   }
-  Enter(r, v1::REIMBURSEMENT_STATE_REJECTED, user, now, reason);
+  EnterState(r, v1::REIMBURSEMENT_STATE_REJECTED, user, now, reason);
   *r.mutable_update_time() = ToTimestamp(now);
   return absl::OkStatus();
 }
 
 void MarkClaimPaid(v1::Reimbursement& r, const std::string& user, absl::Time now) {
-  Enter(r, v1::REIMBURSEMENT_STATE_PAID, user, now, "paid by the payment run");
+  EnterState(r, v1::REIMBURSEMENT_STATE_PAID, user, now, "paid by the payment run");
   *r.mutable_update_time() = ToTimestamp(now);
 }
 
@@ -183,7 +173,7 @@ absl::Status ApprovePurchase(v1::PurchaseApproval& a, int64_t max_ore, const std
                         "only a requested purchase is decided");
   }
   a.set_approved_max_ore(max_ore);
-  Enter(a, v1::PURCHASE_APPROVAL_STATE_APPROVED, user, now, note);
+  EnterState(a, v1::PURCHASE_APPROVAL_STATE_APPROVED, user, now, note);
   return absl::OkStatus();
 }
 
@@ -196,7 +186,7 @@ absl::Status RejectPurchase(v1::PurchaseApproval& a, const std::string& reason,
     return InvalidState(v1::PurchaseApprovalState_Name(a.state()),
                         "only a requested purchase is decided");
   }
-  Enter(a, v1::PURCHASE_APPROVAL_STATE_REJECTED, user, now, reason);
+  EnterState(a, v1::PURCHASE_APPROVAL_STATE_REJECTED, user, now, reason);
   return absl::OkStatus();
 }
 

@@ -42,14 +42,6 @@ Line Share(v1::PaymentLineKind kind, Wide monthly_num, Wide monthly_den, int day
 
 }  // namespace
 
-int AgeOn(absl::CivilDay birth, absl::CivilDay day) {
-  int age = static_cast<int>(day.year() - birth.year());
-  if (day.month() < birth.month() || (day.month() == birth.month() && day.day() < birth.day())) {
-    --age;
-  }
-  return age;
-}
-
 int64_t RoundedShare(int64_t amount, int64_t numerator, int64_t denominator) {
   return RoundDiv(static_cast<Wide>(amount) * numerator, denominator);
 }

@@ -49,9 +49,6 @@ struct Line {
   std::string description;
 };
 
-// Whole years of age on `day` of someone born on `birth`.
-int AgeOn(absl::CivilDay birth, absl::CivilDay day);
-
 // `amount` × `numerator` / `denominator`, rounded half away from zero. `denominator` > 0.
 int64_t RoundedShare(int64_t amount, int64_t numerator, int64_t denominator);
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "common/util/dates.h"
 #include "common/util/status.h"
 
 namespace fhv::payments {

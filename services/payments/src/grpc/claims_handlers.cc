@@ -2,7 +2,6 @@
 
 #include <optional>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/util/dates.h"
 #include "common/util/hash.h"
@@ -12,6 +11,7 @@
 #include "common/validation/request.h"
 #include "services/payments/src/domain/agreement.h"
 #include "services/payments/src/domain/claims.h"
+#include "services/payments/src/domain/transitions.h"
 #include "services/payments/src/grpc/filters.h"
 #include "services/payments/src/grpc/payments_handlers.h"
 #include "services/payments/src/storage/agreement_store.h"
@@ -171,11 +171,7 @@ grpc::ServerUnaryReactor* PaymentsHandlers::RequestPurchaseApproval(
         pa.set_paying_municipality_id(a->paying_municipality_id());
         pa.set_description(request->description());
         pa.set_estimated_amount_ore(request->estimated_amount_ore());
-        pa.set_state(v1::PURCHASE_APPROVAL_STATE_REQUESTED);
-        auto* t = pa.add_transitions();
-        t->set_state(pa.state());
-        *t->mutable_time() = ToTimestamp(call.now());
-        t->set_actor_user_id(call.principal().user);
+        EnterState(pa, v1::PURCHASE_APPROVAL_STATE_REQUESTED, call.principal().user, call.now());
         if (auto st = ClaimStore::InsertPurchase(conn, pa, AgencyOf(*a), call.now()); !st.ok()) {
           return st;
         }
@@ -279,17 +275,14 @@ grpc::ServerUnaryReactor* PaymentsHandlers::ListPurchaseApprovals(
         v1::ListPurchaseApprovalsRequest filters = *request;
         filters.clear_page_size();
         filters.clear_page_token();
-        auto key = DecodePageToken(request->page_token(), filters.SerializeAsString(), 1);
-        std::optional<std::string> after;
-        if (!key.ok() || (!key->empty() && !IsUuid((*key)[0]))) {
+        auto after = AfterId(request->page_token(), filters.SerializeAsString());
+        if (!after.ok() || (*after && !IsUuid(**after))) {
           v.Add("page_token", "is not a token of this listing");
-        } else if (!key->empty()) {
-          after = (*key)[0];
         }
         if (auto st = v.ToStatus(); !st.ok()) return st;
         auto party = PartyOf(call.principal(), request->paying_municipality_id());
         if (!party.ok()) return party.status();
-        auto found = ClaimStore::ListPurchases(conn, *party, filter, *page_size, after);
+        auto found = ClaimStore::ListPurchases(conn, *party, filter, *page_size, *after);
         if (!found.ok()) return found.status();
         const bool more = static_cast<int>(found->size()) > *page_size;
         if (more) found->pop_back();
@@ -421,11 +414,7 @@ grpc::ServerUnaryReactor* PaymentsHandlers::SubmitReimbursement(
           }
           for (auto& r : *receipts) *c.add_receipts() = std::move(r);
         }
-        c.set_state(v1::REIMBURSEMENT_STATE_SUBMITTED);
-        auto* t = c.add_transitions();
-        t->set_state(c.state());
-        *t->mutable_time() = ToTimestamp(call.now());
-        t->set_actor_user_id(call.principal().user);
+        EnterState(c, v1::REIMBURSEMENT_STATE_SUBMITTED, call.principal().user, call.now());
         c.set_submitted_by_user_id(call.principal().user);
         *c.mutable_create_time() = ToTimestamp(call.now());
         *c.mutable_update_time() = ToTimestamp(call.now());
@@ -468,19 +457,12 @@ grpc::ServerUnaryReactor* PaymentsHandlers::ListReimbursements(
         v1::ListReimbursementsRequest filters = *request;
         filters.clear_page_size();
         filters.clear_page_token();
-        auto key = DecodePageToken(request->page_token(), filters.SerializeAsString(), 2);
-        std::optional<std::pair<absl::Time, std::string>> after;
-        int64_t micros = 0;
-        if (!key.ok() ||
-            (!key->empty() && (!absl::SimpleAtoi((*key)[0], &micros) || !IsUuid((*key)[1])))) {
-          v.Add("page_token", "is not a token of this listing");
-        } else if (!key->empty()) {
-          after = std::pair(absl::FromUnixMicros(micros), (*key)[1]);
-        }
+        auto after = DecodeTimeKey(request->page_token(), filters.SerializeAsString());
+        if (!after.ok()) v.Add("page_token", "is not a token of this listing");
         if (auto st = v.ToStatus(); !st.ok()) return st;
         auto party = PartyOf(call.principal(), request->paying_municipality_id());
         if (!party.ok()) return party.status();
-        auto found = ClaimStore::ListClaims(conn, *party, filter, *page_size, after);
+        auto found = ClaimStore::ListClaims(conn, *party, filter, *page_size, *after);
         if (!found.ok()) return found.status();
         const bool more = static_cast<int>(found->size()) > *page_size;
         if (more) found->pop_back();
@@ -491,9 +473,8 @@ grpc::ServerUnaryReactor* PaymentsHandlers::ListReimbursements(
         if (more) {
           const v1::Reimbursement& last = *response->reimbursements().rbegin();
           response->set_next_page_token(
-              EncodePageToken(filters.SerializeAsString(),
-                              {absl::StrCat(absl::ToUnixMicros(FromTimestamp(last.create_time()))),
-                               last.reimbursement_id()}));
+              EncodeTimeKey(filters.SerializeAsString(),
+                            {FromTimestamp(last.create_time()), last.reimbursement_id()}));
         }
         return absl::OkStatus();
       });

@@ -23,6 +23,7 @@
 #include "services/payments/src/domain/ledger.h"
 #include "services/payments/src/domain/run.h"
 #include "services/payments/src/domain/stays.h"
+#include "services/payments/src/domain/transitions.h"
 #include "services/payments/src/grpc/filters.h"
 #include "services/payments/src/storage/agreement_store.h"
 #include "services/payments/src/storage/claim_store.h"
@@ -396,20 +397,10 @@ absl::StatusOr<std::string> PayerScope(const auth::Principal& p, Filter& filter)
   return std::string();
 }
 
-void Enter(v1::PaymentRun& run, v1::PaymentRunState state, const std::string& user, absl::Time now,
-           const std::string& reason = "") {
-  run.set_state(state);
-  auto* t = run.add_transitions();
-  t->set_state(state);
-  *t->mutable_time() = ToTimestamp(now);
-  t->set_actor_user_id(user);
-  t->set_reason(reason);
-}
-
 // Moves `run` to `state` as the caller, with `reason`, stores it and audits its read-back.
 absl::Status Save(server::CallContext& call, db::Connection& conn, v1::PaymentRun& run,
                   v1::PaymentRunState state, const std::string& reason = "") {
-  Enter(run, state, call.principal().user, call.now(), reason);
+  EnterState(run, state, call.principal().user, call.now(), reason);
   *run.mutable_update_time() = ToTimestamp(call.now());
   if (auto st = RunStore::Update(conn, run, call.now()); !st.ok()) return st;
   call.Audit(kRun, run.payment_run_id());
@@ -430,7 +421,7 @@ absl::Status Calculate(db::Connection& conn, v1::PaymentRun& run, const v1::Rate
   std::map<int, v1::RateTable> tables;
   st = RunStore::ForEachAgreementToRecheck(
       conn, run.payment_run_id(), run.municipality_id(), month,
-      [&](const v1::Agreement& a, absl::CivilDay from) -> absl::Status {
+      [&](const v1::Agreement& a, absl::CivilDay from, const PaidByMonth& paid) -> absl::Status {
         std::vector<absl::CivilMonth> months;
         for (const absl::CivilMonth m : *paid_months) {
           if (m < absl::CivilMonth(from)) continue;
@@ -441,9 +432,7 @@ absl::Status Calculate(db::Connection& conn, v1::PaymentRun& run, const v1::Rate
           tables.emplace(static_cast<int>(m.year()), *std::move(t));
         }
         if (months.empty()) return absl::OkStatus();
-        auto paid = RunStore::PaidFor(conn, run.municipality_id(), a.agreement_id(), month);
-        if (!paid.ok()) return paid.status();
-        return builder.AddAdjustments(a, months, *paid, tables);
+        return builder.AddAdjustments(a, months, paid, tables);
       });
   if (!st.ok()) return st;
   // Contact families' stays that ended by the month's last day, each by its arrival year's table.
@@ -551,7 +540,7 @@ grpc::ServerUnaryReactor* PaymentsHandlers::CreatePaymentRun(
         run.set_payment_run_id(NewUuid());
         run.set_municipality_id(request->municipality_id());
         *run.mutable_month() = request->month();
-        Enter(run, v1::PAYMENT_RUN_STATE_DRAFT, p.user, call.now());
+        EnterState(run, v1::PAYMENT_RUN_STATE_DRAFT, p.user, call.now());
         *run.mutable_create_time() = ToTimestamp(call.now());
         *run.mutable_update_time() = ToTimestamp(call.now());
         auto created = RunStore::Insert(conn, run, call.now());

@@ -177,7 +177,7 @@ absl::Status ClaimStore::UpdateClaim(db::Connection& conn, v1::Reimbursement& c,
 
 absl::StatusOr<std::vector<v1::Reimbursement>> ClaimStore::ListClaims(
     db::Connection& conn, const ClaimParty& p, const ClaimFilter& f, int limit,
-    const std::optional<std::pair<absl::Time, std::string>>& after) {
+    const std::optional<TimeKey>& after) {
   auto r = conn.Exec(sql::kListClaims,
                      {db::Param::NullIfEmpty(p.paying_municipality_id),
                       db::Param::NullIfEmpty(p.home_id), db::Param::NullIfEmpty(p.agency_id),

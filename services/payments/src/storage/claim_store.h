@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/db/connection.h"
+#include "common/util/paging.h"
 #include "fhv/payments/v1/payments_service.pb.h"
 
 namespace fhv::payments {
@@ -69,7 +70,7 @@ class ClaimStore {
   // Newest first, after (create time, id); one more than `limit` means there are more.
   static absl::StatusOr<std::vector<v1::Reimbursement>> ListClaims(
       db::Connection& conn, const ClaimParty& party, const ClaimFilter& filter, int limit,
-      const std::optional<std::pair<absl::Time, std::string>>& after);
+      const std::optional<TimeKey>& after);
   // The approved claims of the municipality's own homes that no run pays yet.
   static absl::StatusOr<std::vector<v1::Reimbursement>> Payable(db::Connection& conn,
                                                                 const std::string& municipality_id);

@@ -125,26 +125,49 @@ absl::Status RunStore::ForEachAgreementInForce(
 absl::Status RunStore::ForEachAgreementToRecheck(
     db::Connection& conn, const std::string& run_id, const std::string& municipality_id,
     absl::CivilMonth month,
-    const std::function<absl::Status(const v1::Agreement&, absl::CivilDay)>& fn) {
+    const std::function<absl::Status(const v1::Agreement&, absl::CivilDay, const PaidByMonth&)>&
+        fn) {
   if (auto d = conn.Exec(sql::kDeleteRechecked, {run_id}); !d.ok()) return d.status();
   auto r = conn.Exec(sql::kAgreementsToRecheck, {municipality_id, FirstDay(month)});
   if (!r.ok()) return r.status();
-  std::vector<std::string> ids;
-  std::vector<int64_t> versions;
-  for (int i = 0; i < r->rows(); ++i) {
-    v1::Agreement a;
-    if (!a.ParseFromString(r->Bytes(i, 0))) {
-      return absl::InternalError("a stored agreement does not parse");
+  for (int start = 0; start < r->rows(); start += kBatch) {
+    const int end = std::min(r->rows(), start + kBatch);
+    std::vector<v1::Agreement> batch(end - start);
+    std::vector<std::string> ids;
+    std::vector<int64_t> versions;
+    for (int i = start; i < end; ++i) {
+      if (!batch[i - start].ParseFromString(r->Bytes(i, 0))) {
+        return absl::InternalError("a stored agreement does not parse");
+      }
+      ids.push_back(batch[i - start].agreement_id());
+      versions.push_back(r->Int64(i, 1));
     }
-    if (auto st = fn(a, r->Date(i, 2)); !st.ok()) return st;
-    ids.push_back(a.agreement_id());
-    versions.push_back(r->Int64(i, 1));
+    // What approved runs paid for the batch, by agreement and the month paid for.
+    auto lines = conn.Exec(sql::kPaidLinesOfAgreements,
+                           {db::Param::TextArray(ids), municipality_id, FirstDay(month)});
+    if (!lines.ok()) return lines.status();
+    std::map<std::string, PaidByMonth> paid;
+    for (int i = 0; i < lines->rows(); ++i) {
+      v1::PaymentLine l;
+      if (!l.ParseFromString(lines->Bytes(i, 1))) {
+        return absl::InternalError("a stored payment line does not parse");
+      }
+      if (l.kind() == v1::PAYMENT_LINE_KIND_REIMBURSEMENT) continue;
+      const v1::YearMonth& m = l.adjustment() ? l.corrects_month() : l.month();
+      paid[std::string(lines->Text(i, 0))][absl::CivilMonth(m.year(), m.month())]
+          [{l.kind(), l.taxable()}] += l.amount_ore();
+    }
+    for (int i = start; i < end; ++i) {
+      const v1::Agreement& a = batch[i - start];
+      if (auto st = fn(a, r->Date(i, 2), paid[a.agreement_id()]); !st.ok()) return st;
+    }
+    if (auto in = conn.Exec(sql::kInsertRechecked,
+                            {run_id, db::Param::TextArray(ids), db::Param::Int64Array(versions)});
+        !in.ok()) {
+      return in.status();
+    }
   }
-  if (ids.empty()) return absl::OkStatus();
-  return conn
-      .Exec(sql::kInsertRechecked,
-            {run_id, db::Param::TextArray(ids), db::Param::Int64Array(versions)})
-      .status();
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::vector<absl::CivilMonth>> RunStore::PaidMonths(
@@ -153,25 +176,6 @@ absl::StatusOr<std::vector<absl::CivilMonth>> RunStore::PaidMonths(
   if (!r.ok()) return r.status();
   std::vector<absl::CivilMonth> out;
   for (int i = 0; i < r->rows(); ++i) out.emplace_back(r->Date(i, 0));
-  return out;
-}
-
-absl::StatusOr<PaidByMonth> RunStore::PaidFor(db::Connection& conn,
-                                              const std::string& municipality_id,
-                                              const std::string& agreement_id,
-                                              absl::CivilMonth before) {
-  auto r = conn.Exec(sql::kPaidLinesOfAgreement, {agreement_id, municipality_id, FirstDay(before)});
-  if (!r.ok()) return r.status();
-  PaidByMonth out;
-  for (int i = 0; i < r->rows(); ++i) {
-    v1::PaymentLine l;
-    if (!l.ParseFromString(r->Bytes(i, 0))) {
-      return absl::InternalError("a stored payment line does not parse");
-    }
-    if (l.kind() == v1::PAYMENT_LINE_KIND_REIMBURSEMENT) continue;
-    const v1::YearMonth& m = l.adjustment() ? l.corrects_month() : l.month();
-    out[absl::CivilMonth(m.year(), m.month())][{l.kind(), l.taxable()}] += l.amount_ore();
-  }
   return out;
 }
 

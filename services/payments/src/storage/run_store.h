@@ -67,20 +67,17 @@ class RunStore {
       const std::function<absl::Status(const v1::Agreement&)>& fn);
 
   // Calls `fn` with every own-home agreement of the municipality changed back in time before
-  // `month`, and the first day its change concerns; notes each, at its version, as rechecked
+  // `month`, the first day its change concerns and what approved runs of earlier months paid
+  // for it (read for a batch of agreements at once); notes each, at its version, as rechecked
   // by the run (see ClearRecheck).
   static absl::Status ForEachAgreementToRecheck(
       db::Connection& conn, const std::string& run_id, const std::string& municipality_id,
       absl::CivilMonth month,
-      const std::function<absl::Status(const v1::Agreement&, absl::CivilDay)>& fn);
+      const std::function<absl::Status(const v1::Agreement&, absl::CivilDay, const PaidByMonth&)>&
+          fn);
   // The months before `month` an approved (or paid, or failed) run of the municipality paid.
   static absl::StatusOr<std::vector<absl::CivilMonth>> PaidMonths(
       db::Connection& conn, const std::string& municipality_id, absl::CivilMonth month);
-  // What those runs paid for the agreement, by the month paid for.
-  static absl::StatusOr<PaidByMonth> PaidFor(db::Connection& conn,
-                                             const std::string& municipality_id,
-                                             const std::string& agreement_id,
-                                             absl::CivilMonth before);
   // The negative nets, by home, of the municipality's latest approved (or paid, or failed) run
   // before `month`: what this month's run carries in.
   static absl::StatusOr<std::map<std::string, int64_t>> CarriedForward(

@@ -1024,11 +1024,7 @@ fhv::recruitment::v1::ChildNeeds NeedsOf(const v1::PlacementRequest& r, const Gr
 int AgeOn(const fhv::common::v1::Date& birth_date, absl::CivilDay day) {
   const auto born = DayOf(birth_date);
   if (!born) return 0;
-  int age = static_cast<int>(day.year() - born->year());
-  if (day.month() < born->month() || (day.month() == born->month() && day.day() < born->day())) {
-    --age;
-  }
-  return std::max(0, age);
+  return std::max(0, fhv::AgeOn(*born, day));
 }
 
 absl::CivilDay SubmittedOn(const v1::PlacementRequest& r) {
