@@ -327,6 +327,7 @@ TEST_F(PaymentsE2E, AMonthsRunPaysEveryAgreementProRataOnceEvenWhenAskedTwiceAtO
   EXPECT_EQ(paid.tax_free_total_ore(), 271'681);
   ASSERT_EQ(paid.problems_size(), 1);  // no payee is kept yet
   EXPECT_EQ(paid.problems(0).code(), "PAYEE_MISSING");
+  EXPECT_EQ(paid.problem_count(), 1);
 
   pv1::ListPaymentLinesRequest lines;
   lines.set_payment_run_id(paid.payment_run_id());
@@ -388,6 +389,7 @@ TEST_F(PaymentsE2E, AMonthsRunPaysEveryAgreementProRataOnceEvenWhenAskedTwiceAtO
   auto with_payee = Call(&Stub::RecalculatePaymentRun, recalc, finance);
   ASSERT_TRUE(with_payee.ok()) << with_payee.status();
   EXPECT_TRUE(with_payee->payment_run().problems().empty());
+  EXPECT_EQ(with_payee->payment_run().problem_count(), 0);  // recalculation counts afresh
   EXPECT_EQ(with_payee->payment_run().tax_withheld_total_ore(),
             ((193'741 + 452'828) * 3 + 5) / 10);  // 30 %, rounded once
   EXPECT_EQ(with_payee->payment_run().transfer_total_ore(),

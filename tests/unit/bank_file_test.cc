@@ -166,6 +166,34 @@ TEST(BankFile, RefusesWhatABankWouldRefuse) {
   EXPECT_FALSE(Pain001(undated, Debtor(), Transfers(), absl::UnixEpoch()).ok());
 }
 
+TEST(Pain001, WrittenInPartsIsTheSameFile) {
+  const auto whole = Pain001(FebruaryRun(), Debtor(), Transfers(), absl::UnixEpoch());
+  ASSERT_TRUE(whole.ok()) << whole.status();
+  const std::vector<Transfer> all = Transfers();
+  ASSERT_GE(all.size(), 2u);
+  RunFile parts = Pain001Facts(FebruaryRun());
+  std::string content;
+  for (const Transfer& t : all) {  // one transfer per part
+    auto xml = Pain001Transfers(FebruaryRun(), {t}, parts);
+    ASSERT_TRUE(xml.ok()) << xml.status();
+    content += *xml;
+  }
+  EXPECT_EQ(parts.item_count, whole->item_count);
+  EXPECT_EQ(parts.total_ore, whole->total_ore);
+  auto head =
+      Pain001Head(FebruaryRun(), Debtor(), absl::UnixEpoch(), parts.item_count, parts.total_ore);
+  ASSERT_TRUE(head.ok()) << head.status();
+  content = *head + content + Pain001Tail();
+  EXPECT_EQ(content, whole->content);
+  EXPECT_EQ(parts.file_name, whole->file_name);
+  EXPECT_EQ(parts.message_id, whole->message_id);
+  // A bad transfer in a part is refused as in the whole file.
+  std::vector<Transfer> bad = {all[0]};
+  bad[0].amount_ore = 0;
+  EXPECT_EQ(Pain001Transfers(FebruaryRun(), bad, parts).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
 TEST(FinanceCsv, OneRowPerLineWithAmountsThatSumToTheLines) {
   std::vector<v1::PaymentLine> lines(3);
   const int64_t amounts[] = {581'224, 271'681, -12'345};
@@ -209,6 +237,25 @@ TEST(FinanceCsv, OneRowPerLineWithAmountsThatSumToTheLines) {
   EXPECT_EQ(sum, csv.total_ore);
   EXPECT_THAT(rows[3], HasSubstr(";2024-01;false;"));
   EXPECT_EQ(csv.sha256, Sha256Hex(csv.content));
+}
+
+TEST(FinanceCsv, WrittenInPartsIsTheSameFile) {
+  std::vector<v1::PaymentLine> lines(3);
+  for (int i = 0; i < 3; ++i) {
+    lines[i].set_line_id("l" + std::to_string(i));
+    lines[i].set_home_id("h" + std::to_string(i));
+    lines[i].set_kind(v1::PAYMENT_LINE_KIND_FEE);
+    lines[i].set_amount_ore(1000 * (i + 1));
+  }
+  const RunFile whole = FinanceCsv(FebruaryRun(), lines);
+  RunFile parts = FinanceCsvFacts(FebruaryRun());
+  const std::string content = FinanceCsvHeader() +
+                              FinanceCsvRows(FebruaryRun(), {lines[0], lines[1]}, parts) +
+                              FinanceCsvRows(FebruaryRun(), {lines[2]}, parts);
+  EXPECT_EQ(content, whole.content);
+  EXPECT_EQ(parts.item_count, 3);
+  EXPECT_EQ(parts.total_ore, 6000);
+  EXPECT_EQ(parts.file_name, whole.file_name);
 }
 
 }  // namespace

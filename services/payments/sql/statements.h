@@ -162,16 +162,47 @@ inline const db::Statement kPutPayee{
     "WHERE p.version = $7::bigint RETURNING version"};
 
 // What a run needs of the payees of municipality $1.
+// What a run needs of the payees of municipality $1 for the homes $2.
 inline const db::Statement kPayeeFacts{
     "payee_facts",
     "SELECT home_id, has_account, withholding_tax_bp FROM payments.payee "
-    "WHERE municipality_id = $1"};
+    "WHERE municipality_id = $1 AND home_id = ANY($2::text[])"};
 
-inline const db::Statement kRunLines{
-    "run_lines", "SELECT body FROM payments.payment_line WHERE run_id = $1::uuid ORDER BY seq"};
+// Per home of run $1 after home $4, at most $5 homes in home order: its taxable and tax-free
+// sums, what the latest approved run of payer $2 before month $3 carried forward for it (a
+// negative net), and the agreement of its first line.
+inline const db::Statement kHomeSums{
+    "home_sums",
+    "WITH prev AS (SELECT id FROM payments.payment_run WHERE municipality_id = $2 "
+    "AND month < $3::date AND state IN ('PAYMENT_RUN_STATE_APPROVED', 'PAYMENT_RUN_STATE_PAID', "
+    "'PAYMENT_RUN_STATE_FAILED') ORDER BY month DESC LIMIT 1) "
+    "SELECT home_id, coalesce(sum(amount_ore) FILTER (WHERE taxable), 0), "
+    "coalesce(sum(amount_ore) FILTER (WHERE NOT taxable), 0), sum(carried), "
+    "coalesce((array_agg(agreement_id ORDER BY seq) FILTER (WHERE seq IS NOT NULL))[1]::text, '') "
+    "FROM (SELECT home_id, amount_ore, taxable, seq, agreement_id, 0::bigint AS carried "
+    "FROM payments.payment_line WHERE run_id = $1::uuid AND home_id > $4 "
+    "UNION ALL SELECT home_id, 0, NULL, NULL, NULL, net_ore FROM payments.payout "
+    "WHERE run_id = (SELECT id FROM prev) AND net_ore < 0 AND home_id > $4) x "
+    "GROUP BY home_id ORDER BY home_id LIMIT $5"};
 
-inline const db::Statement kRunPayouts{
-    "run_payouts", "SELECT body FROM payments.payout WHERE run_id = $1::uuid ORDER BY home_id"};
+// Run $1's lines, agreements with lines and the sum of its adjustment lines.
+inline const db::Statement kLineCounts{
+    "line_counts",
+    "SELECT count(*), count(DISTINCT agreement_id), "
+    "coalesce(sum(amount_ore) FILTER (WHERE adjustment), 0) FROM payments.payment_line "
+    "WHERE run_id = $1::uuid"};
+
+// Run $1's payouts after home $2, at most $3, in home order.
+inline const db::Statement kPayoutPage{
+    "payout_page",
+    "SELECT body FROM payments.payout WHERE run_id = $1::uuid AND home_id > $2 "
+    "ORDER BY home_id LIMIT $3"};
+
+// Run $1's lines of the homes from $2 to $3, by home and seq.
+inline const db::Statement kLinesOfHomes{
+    "lines_of_homes",
+    "SELECT body FROM payments.payment_line WHERE run_id = $1::uuid AND home_id >= $2 "
+    "AND home_id <= $3 ORDER BY home_id, seq"};
 
 // One transaction's entries: parallel arrays of account, side, amount and counterparty.
 inline const db::Statement kInsertLedger{
@@ -210,10 +241,21 @@ inline const db::Statement kListPayouts{
     "AND ($6::date IS NULL OR r.month >= $6::date) AND ($7::date IS NULL OR r.month <= $7::date) "
     "ORDER BY p.run_id, p.home_id LIMIT $8"};
 
-inline const db::Statement kInsertRunFile{
-    "insert_run_file",
-    "INSERT INTO payments.run_file (run_id, kind, file_name, message_id, item_count, total_ore, "
-    "sha256, content, created_at) VALUES ($1::uuid, $2, $3, $4, $5, $6, $7, $8, $9)"};
+// Part $3 of run $1's file of kind $2.
+inline const db::Statement kInsertRunFilePart{
+    "insert_run_file_part",
+    "INSERT INTO payments.run_file_part (run_id, kind, seq, content) "
+    "VALUES ($1::uuid, $2, $3, $4)"};
+
+// Stores run $1's file of kind $2 from its parts, in order, with the file's SHA-256 (returned),
+// and deletes the parts.
+inline const db::Statement kAssembleRunFile{
+    "assemble_run_file",
+    "WITH parts AS (DELETE FROM payments.run_file_part WHERE run_id = $1::uuid AND kind = $2 "
+    "RETURNING seq, content), f AS (SELECT string_agg(content, ''::bytea ORDER BY seq) AS c "
+    "FROM parts) INSERT INTO payments.run_file (run_id, kind, file_name, message_id, item_count, "
+    "total_ore, sha256, content, created_at) SELECT $1::uuid, $2, $3, $4, $5, $6, "
+    "encode(sha256(c), 'hex'), c, $7 FROM f WHERE c IS NOT NULL RETURNING sha256"};
 
 // A file's facts and bytes [$3, $3 + $4) (1-based $3, as substring counts).
 inline const db::Statement kRunFileChunk{
@@ -376,9 +418,10 @@ inline const db::Statement kRunCostsOfPeriod{
 // The own homes' agreements of payer $1 changed back in time before month $2, with the day.
 inline const db::Statement kAgreementsToRecheck{
     "agreements_to_recheck",
-    "SELECT body, version, recheck_from FROM payments.agreement WHERE paying_municipality_id = $1 "
-    "AND recheck_from < $2::date AND NOT agency_home "
-    "AND assignment_kind <> 'ASSIGNMENT_KIND_KONTAKTFAMILJ' ORDER BY id"};
+    "SELECT body, version, recheck_from, id FROM payments.agreement "
+    "WHERE paying_municipality_id = $1 AND recheck_from < $2::date AND NOT agency_home "
+    "AND assignment_kind <> 'ASSIGNMENT_KIND_KONTAKTFAMILJ' "
+    "AND ($3::uuid IS NULL OR id > $3::uuid) ORDER BY id LIMIT $4"};
 
 // The months before $2 that an approved run of payer $1 paid.
 inline const db::Statement kPaidMonths{
@@ -395,14 +438,6 @@ inline const db::Statement kPaidLinesOfAgreements{
     "WHERE l.agreement_id = ANY($1::uuid[]) AND r.municipality_id = $2 AND r.month < $3::date "
     "AND r.state IN ('PAYMENT_RUN_STATE_APPROVED', 'PAYMENT_RUN_STATE_PAID', "
     "'PAYMENT_RUN_STATE_FAILED')"};
-
-// The negative nets of payer $1's latest approved run before month $2.
-inline const db::Statement kCarriedForward{
-    "carried_forward",
-    "SELECT home_id, net_ore FROM payments.payout WHERE net_ore < 0 AND run_id = ("
-    "SELECT id FROM payments.payment_run WHERE municipality_id = $1 AND month < $2::date "
-    "AND state IN ('PAYMENT_RUN_STATE_APPROVED', 'PAYMENT_RUN_STATE_PAID', "
-    "'PAYMENT_RUN_STATE_FAILED') ORDER BY month DESC LIMIT 1)"};
 
 // Replaces what run $1 rechecked: parallel arrays of agreement ids and versions.
 inline const db::Statement kDeleteRechecked{

@@ -94,14 +94,47 @@ std::string FormatSek(int64_t ore) {
   return absl::StrFormat("%s%d.%02d", ore < 0 ? "-" : "", abs / 100, abs % 100);
 }
 
-absl::StatusOr<RunFile> Pain001(const v1::PaymentRun& run,
-                                const v1::MunicipalityPaymentSettings& debtor,
-                                const std::vector<Transfer>& transfers, absl::Time created) {
+RunFile Pain001Facts(const v1::PaymentRun& run) {
+  RunFile file;
+  file.file_name = absl::StrCat("pain001_", FileStem(run), ".xml");
+  // MsgId and PmtInfId: the run's id without hyphens (32 characters) after "FHV".
+  file.message_id = absl::StrCat("FHV", absl::StrReplaceAll(run.payment_run_id(), {{"-", ""}}))
+                        .substr(0, kMaxIdLength);
+  return file;
+}
+
+absl::StatusOr<std::string> Pain001Head(const v1::PaymentRun& run,
+                                        const v1::MunicipalityPaymentSettings& debtor,
+                                        absl::Time created, int count, int64_t total_ore) {
   if (!DayOf(run.execution_date())) {
     return absl::InvalidArgumentError("the run has no execution date");
   }
-  RunFile file;
-  std::string body;
+  const std::string message_id = Pain001Facts(run).message_id;
+  const std::string n = absl::StrCat(count);
+  const std::string sum = FormatSek(total_ore);
+  const std::string& bic = debtor.debtor_account().bic();
+  return absl::StrCat(
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+      "<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:pain.001.001.03\" "
+      "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">\n<CstmrCdtTrfInitn>\n"
+      "<GrpHdr><MsgId>",
+      message_id, "</MsgId><CreDtTm>",
+      absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", created, absl::UTCTimeZone()), "</CreDtTm><NbOfTxs>",
+      n, "</NbOfTxs><CtrlSum>", sum, "</CtrlSum><InitgPty>", Party(debtor),
+      "</InitgPty></GrpHdr>\n<PmtInf><PmtInfId>", message_id,
+      "</PmtInfId><PmtMtd>TRF</PmtMtd><NbOfTxs>", n, "</NbOfTxs><CtrlSum>", sum,
+      "</CtrlSum><PmtTpInf><SvcLvl><Cd>NURG</Cd></SvcLvl></PmtTpInf><ReqdExctnDt>",
+      Day(run.execution_date()), "</ReqdExctnDt><Dbtr>", Party(debtor),
+      "</Dbtr><DbtrAcct><Id><IBAN>", XmlText(debtor.debtor_account().iban(), 34),
+      "</IBAN></Id><Ccy>SEK</Ccy></DbtrAcct><DbtrAgt><FinInstnId>",
+      bic.empty() ? "" : absl::StrCat("<BIC>", XmlText(bic, 11), "</BIC>"),
+      "</FinInstnId></DbtrAgt>\n");
+}
+
+absl::StatusOr<std::string> Pain001Transfers(const v1::PaymentRun& run,
+                                             const std::vector<Transfer>& transfers,
+                                             RunFile& file) {
+  std::string out;
   for (const Transfer& t : transfers) {
     if (t.amount_ore <= 0) return absl::InvalidArgumentError("a transfer must be positive");
     if (t.end_to_end_id.empty() || t.end_to_end_id.size() > kMaxIdLength) {
@@ -111,60 +144,65 @@ absl::StatusOr<RunFile> Pain001(const v1::PaymentRun& run,
       return absl::InvalidArgumentError("a transfer has no account");
     }
     const std::string id = XmlText(t.end_to_end_id, kMaxIdLength);
-    absl::StrAppend(&body, "<CdtTrfTxInf><PmtId><InstrId>", id, "</InstrId><EndToEndId>", id,
+    absl::StrAppend(&out, "<CdtTrfTxInf><PmtId><InstrId>", id, "</InstrId><EndToEndId>", id,
                     "</EndToEndId></PmtId><Amt><InstdAmt Ccy=\"SEK\">", FormatSek(t.amount_ore),
                     "</InstdAmt></Amt>", Creditor(t), "<RmtInf><Ustrd>Ersättning familjehem ",
                     Month(run.month()), "</Ustrd></RmtInf></CdtTrfTxInf>\n");
     file.total_ore += t.amount_ore;
     ++file.item_count;
   }
-  // MsgId and PmtInfId: the run's id without hyphens (32 characters) after "FHV".
-  file.message_id = absl::StrCat("FHV", absl::StrReplaceAll(run.payment_run_id(), {{"-", ""}}))
-                        .substr(0, kMaxIdLength);
-  const std::string count = absl::StrCat(file.item_count);
-  const std::string sum = FormatSek(file.total_ore);
-  const std::string& bic = debtor.debtor_account().bic();
-  file.content = absl::StrCat(
-      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-      "<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:pain.001.001.03\" "
-      "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">\n<CstmrCdtTrfInitn>\n"
-      "<GrpHdr><MsgId>",
-      file.message_id, "</MsgId><CreDtTm>",
-      absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", created, absl::UTCTimeZone()), "</CreDtTm><NbOfTxs>",
-      count, "</NbOfTxs><CtrlSum>", sum, "</CtrlSum><InitgPty>", Party(debtor),
-      "</InitgPty></GrpHdr>\n<PmtInf><PmtInfId>", file.message_id,
-      "</PmtInfId><PmtMtd>TRF</PmtMtd><NbOfTxs>", count, "</NbOfTxs><CtrlSum>", sum,
-      "</CtrlSum><PmtTpInf><SvcLvl><Cd>NURG</Cd></SvcLvl></PmtTpInf><ReqdExctnDt>",
-      Day(run.execution_date()), "</ReqdExctnDt><Dbtr>", Party(debtor),
-      "</Dbtr><DbtrAcct><Id><IBAN>", XmlText(debtor.debtor_account().iban(), 34),
-      "</IBAN></Id><Ccy>SEK</Ccy></DbtrAcct><DbtrAgt><FinInstnId>",
-      bic.empty() ? "" : absl::StrCat("<BIC>", XmlText(bic, 11), "</BIC>"),
-      "</FinInstnId></DbtrAgt>\n", body, "</PmtInf>\n</CstmrCdtTrfInitn>\n</Document>\n");
-  file.file_name = absl::StrCat("pain001_", FileStem(run), ".xml");
+  return out;
+}
+
+std::string Pain001Tail() { return "</PmtInf>\n</CstmrCdtTrfInitn>\n</Document>\n"; }
+
+absl::StatusOr<RunFile> Pain001(const v1::PaymentRun& run,
+                                const v1::MunicipalityPaymentSettings& debtor,
+                                const std::vector<Transfer>& transfers, absl::Time created) {
+  RunFile file = Pain001Facts(run);
+  auto body = Pain001Transfers(run, transfers, file);
+  if (!body.ok()) return body.status();
+  auto head = Pain001Head(run, debtor, created, file.item_count, file.total_ore);
+  if (!head.ok()) return head.status();
+  file.content = absl::StrCat(*head, *body, Pain001Tail());
   file.sha256 = Sha256Hex(file.content);
   return file;
 }
 
-RunFile FinanceCsv(const v1::PaymentRun& run, const std::vector<v1::PaymentLine>& lines) {
+RunFile FinanceCsvFacts(const v1::PaymentRun& run) {
   RunFile file;
   file.file_name = absl::StrCat("finance_", FileStem(run), ".csv");
-  file.content =
-      "run_id;line_id;agreement_id;home_id;kind;period_start;period_end;corrects_month;taxable;"
-      "ledger_account;amount_ore\r\n";
+  return file;
+}
+
+std::string FinanceCsvHeader() {
+  return "run_id;line_id;agreement_id;home_id;kind;period_start;period_end;corrects_month;"
+         "taxable;ledger_account;amount_ore\r\n";
+}
+
+std::string FinanceCsvRows(const v1::PaymentRun& run, const std::vector<v1::PaymentLine>& lines,
+                           RunFile& file) {
+  std::string out;
   constexpr absl::string_view kKindPrefix = "PAYMENT_LINE_KIND_";
   for (const v1::PaymentLine& l : lines) {
     std::string kind = v1::PaymentLineKind_Name(l.kind());
     if (absl::string_view(kind).substr(0, kKindPrefix.size()) == kKindPrefix) {
       kind.erase(0, kKindPrefix.size());
     }
-    absl::StrAppend(&file.content, run.payment_run_id(), ";", l.line_id(), ";", l.agreement_id(),
-                    ";", l.home_id(), ";", kind, ";", Day(l.period_start()), ";",
-                    Day(l.period_end()), ";", l.adjustment() ? Month(l.corrects_month()) : "", ";",
+    absl::StrAppend(&out, run.payment_run_id(), ";", l.line_id(), ";", l.agreement_id(), ";",
+                    l.home_id(), ";", kind, ";", Day(l.period_start()), ";", Day(l.period_end()),
+                    ";", l.adjustment() ? Month(l.corrects_month()) : "", ";",
                     l.taxable() ? "true" : "false", ";", ExpenseAccount(l.kind()), ";",
                     l.amount_ore(), "\r\n");
     file.total_ore += l.amount_ore();
     ++file.item_count;
   }
+  return out;
+}
+
+RunFile FinanceCsv(const v1::PaymentRun& run, const std::vector<v1::PaymentLine>& lines) {
+  RunFile file = FinanceCsvFacts(run);
+  file.content = FinanceCsvHeader() + FinanceCsvRows(run, lines, file);
   file.sha256 = Sha256Hex(file.content);
   return file;
 }

@@ -42,8 +42,27 @@ absl::StatusOr<RunFile> Pain001(const v1::PaymentRun& run,
                                 const v1::MunicipalityPaymentSettings& debtor,
                                 const std::vector<Transfer>& transfers, absl::Time created);
 
+// The same file written in parts, for runs too large to hold at once: the head, with the number
+// and sum of the transfers to come in both headers; the transfers, in as many parts as wanted,
+// each part counted and summed into `file`; the tail. Pain001Facts gives the file's name and
+// message id. The parts concatenated are Pain001's content.
+RunFile Pain001Facts(const v1::PaymentRun& run);
+absl::StatusOr<std::string> Pain001Head(const v1::PaymentRun& run,
+                                        const v1::MunicipalityPaymentSettings& debtor,
+                                        absl::Time created, int count, int64_t total_ore);
+absl::StatusOr<std::string> Pain001Transfers(const v1::PaymentRun& run,
+                                             const std::vector<Transfer>& transfers, RunFile& file);
+std::string Pain001Tail();
+
 // The run's CSV for the finance system: UTF-8, ';'-separated, CRLF, a header row, one row per
 // line in the given order. Never personal data (ids, kinds, dates and amounts only).
 RunFile FinanceCsv(const v1::PaymentRun& run, const std::vector<v1::PaymentLine>& lines);
+
+// The same in parts: the header row, then rows for lines in as many parts as wanted, each
+// counted and summed into `file`.
+RunFile FinanceCsvFacts(const v1::PaymentRun& run);
+std::string FinanceCsvHeader();
+std::string FinanceCsvRows(const v1::PaymentRun& run, const std::vector<v1::PaymentLine>& lines,
+                           RunFile& file);
 
 }  // namespace fhv::payments

@@ -75,13 +75,18 @@ std::vector<v1::LedgerEntry> PaidEntries(const v1::PaymentRun& run,
   std::vector<v1::LedgerEntry> out;
   const Source src{run.municipality_id(), run.payment_run_id(),
                    v1::LEDGER_SOURCE_KIND_PAYMENT_RUN_PAID, posting_date};
-  int64_t total = 0;
   for (const v1::Payout& p : payouts) {
-    if (!p.transferred()) continue;
-    Post(out, src, "PAYABLE_HOMES", p.net_ore(), p.home_id());
-    total += p.net_ore();
+    if (p.transferred()) Post(out, src, "PAYABLE_HOMES", p.net_ore(), p.home_id());
   }
-  Post(out, src, "BANK", -total, run.municipality_id());
+  return out;
+}
+
+std::vector<v1::LedgerEntry> BankEntries(const v1::PaymentRun& run, absl::CivilDay posting_date) {
+  std::vector<v1::LedgerEntry> out;
+  Post(out,
+       {run.municipality_id(), run.payment_run_id(), v1::LEDGER_SOURCE_KIND_PAYMENT_RUN_PAID,
+        posting_date},
+       "BANK", -run.transfer_total_ore(), run.municipality_id());
   return out;
 }
 

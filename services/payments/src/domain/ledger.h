@@ -15,20 +15,22 @@ namespace fhv::payments {
 // The expense account of a line kind, e.g. "FEE_EXPENSE".
 std::string ExpenseAccount(v1::PaymentLineKind kind);
 
-// The entries of an approved run: per home, its expenses by account (a negative sum, e.g. a
-// deduction larger than the allowance, is a credit), the tax withheld (credit TAX_WITHHELD)
-// and the net payable (credit PAYABLE_HOMES; a negative net is a debit). Entry and
-// transaction ids are the caller's to set.
+// The entries of an approved run for some of its payouts and the lines of their homes: per home,
+// its expenses by account (a negative sum, e.g. a deduction larger than the allowance, is a
+// credit), the tax withheld (credit TAX_WITHHELD) and the net payable (credit PAYABLE_HOMES; a
+// negative net is a debit). Entry and transaction ids are the caller's to set.
 std::vector<v1::LedgerEntry> ApprovalEntries(const v1::PaymentRun& run,
                                              const std::vector<v1::PaymentLine>& lines,
                                              const std::vector<v1::Payout>& payouts,
                                              absl::CivilDay posting_date);
 
-// The entries of a paid run: per transferred payout, its net paid from PAYABLE_HOMES (debit);
-// the transfer total out of BANK (credit).
+// The entries of a paid run for some of its payouts: per transferred payout, its net paid from
+// PAYABLE_HOMES (debit). The run's BankEntries balance them all.
 std::vector<v1::LedgerEntry> PaidEntries(const v1::PaymentRun& run,
                                          const std::vector<v1::Payout>& payouts,
                                          absl::CivilDay posting_date);
+// The paid run's transfer total out of BANK (credit).
+std::vector<v1::LedgerEntry> BankEntries(const v1::PaymentRun& run, absl::CivilDay posting_date);
 
 // The entries of an agency invoice: its daily rates (AGENCY_PLACEMENT_EXPENSE) and claims
 // (REIMBURSEMENT_EXPENSE) owed to the agency (credit PAYABLE_AGENCIES).

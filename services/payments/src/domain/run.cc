@@ -13,10 +13,8 @@ namespace fhv::payments {
 
 v1::PaymentLine& RunBuilder::NewLine(const std::string& agreement_id, const std::string& home_id,
                                      const std::string& child_id) {
-  agreements_with_lines_.insert(agreement_id);
-  first_agreement_of_home_.emplace(home_id, agreement_id);
   v1::PaymentLine& out = lines_.emplace_back();
-  out.set_line_id(absl::StrCat(run_id_, "-", lines_.size()));
+  out.set_line_id(absl::StrCat(run_id_, "-", taken_ + lines_.size()));
   out.set_payment_run_id(run_id_);
   out.mutable_month()->set_year(static_cast<int>(month_.year()));
   out.mutable_month()->set_month(month_.month());
@@ -142,72 +140,62 @@ void RunBuilder::AddReimbursement(const v1::Reimbursement& c) {
                    ")"));
 }
 
-std::vector<v1::Payout> RunBuilder::Finish(const std::map<std::string, PayeeFacts>& payees,
-                                           v1::PaymentRun& run) const {
-  std::map<std::string, v1::Payout> by_home;
-  for (const auto& [home, amount] : carried_) by_home[home].set_carried_in_ore(amount);
-  int64_t taxable = 0, tax_free = 0;
-  for (const v1::PaymentLine& l : lines_) {
-    v1::Payout& p = by_home[l.home_id()];
-    if (l.taxable()) {
-      p.set_taxable_ore(p.taxable_ore() + l.amount_ore());
-      taxable += l.amount_ore();
-    } else {
-      p.set_tax_free_ore(p.tax_free_ore() + l.amount_ore());
-      tax_free += l.amount_ore();
-    }
-  }
-  run.clear_problems();
-  std::vector<v1::Payout> out;
-  int64_t withheld = 0, transferred = 0, carried = 0;
-  int transfers = 0;
-  for (auto& [home, p] : by_home) {
-    // 32 hex digits: short enough to be the bank file's end-to-end id.
-    p.set_payout_id(Sha256Hex(absl::StrCat(run_id_, "/", home)).substr(0, 32));
-    p.set_payment_run_id(run_id_);
-    p.mutable_month()->set_year(static_cast<int>(month_.year()));
-    p.mutable_month()->set_month(month_.month());
-    p.set_home_id(home);
-    p.set_municipality_id(run.municipality_id());
-    const auto payee = payees.find(home);
-    const bool ready = payee != payees.end() && payee->second.has_account;
-    if (!ready) {
+std::vector<v1::PaymentLine> RunBuilder::TakeLines() {
+  taken_ += static_cast<int>(lines_.size());
+  return std::exchange(lines_, {});
+}
+
+v1::Payout RunBuilder::AddPayout(const HomeSums& home, const PayeeFacts* payee,
+                                 v1::PaymentRun& run) {
+  v1::Payout p;
+  // 32 hex digits: short enough to be the bank file's end-to-end id.
+  p.set_payout_id(Sha256Hex(absl::StrCat(run_id_, "/", home.home_id)).substr(0, 32));
+  p.set_payment_run_id(run_id_);
+  p.mutable_month()->set_year(static_cast<int>(month_.year()));
+  p.mutable_month()->set_month(month_.month());
+  p.set_home_id(home.home_id);
+  p.set_municipality_id(run.municipality_id());
+  p.set_taxable_ore(home.taxable_ore);
+  p.set_tax_free_ore(home.tax_free_ore);
+  p.set_carried_in_ore(home.carried_in_ore);
+  const bool ready = payee != nullptr && payee->has_account;
+  if (!ready) {
+    run.set_problem_count(run.problem_count() + 1);
+    if (run.problems_size() < kMaxListedProblems) {
       v1::PaymentRunProblem& problem = *run.add_problems();
       problem.set_code("PAYEE_MISSING");
-      problem.set_home_id(home);
-      const auto first = first_agreement_of_home_.find(home);
-      if (first != first_agreement_of_home_.end()) problem.set_agreement_id(first->second);
+      problem.set_home_id(home.home_id);
+      problem.set_agreement_id(home.first_agreement_id);
       problem.set_description("the home has no payee with an account for this municipality");
     }
-    const int bp = ready ? payee->second.withholding_tax_bp : 0;
-    // A negative taxable amount (a correction) gives back the tax withheld on it.
-    const int64_t tax = RoundedShare(p.taxable_ore(), bp, 10000);
-    p.set_tax_withheld_ore(tax);
-    p.set_net_ore(p.taxable_ore() - tax + p.tax_free_ore() + p.carried_in_ore());
-    p.set_transferred(p.net_ore() > 0);
-    withheld += tax;
-    if (p.transferred()) {
-      transferred += p.net_ore();
-      ++transfers;
-    } else {
-      carried += p.net_ore();
-    }
-    out.push_back(p);
   }
-  run.set_line_count(static_cast<int>(lines_.size()));
-  run.set_agreement_count(static_cast<int>(agreements_with_lines_.size()));
-  run.set_transfer_count(transfers);
-  run.set_taxable_total_ore(taxable);
-  run.set_tax_free_total_ore(tax_free);
-  run.set_tax_withheld_total_ore(withheld);
-  int64_t adjusted = 0;
-  for (const v1::PaymentLine& l : lines_) {
-    if (l.adjustment()) adjusted += l.amount_ore();
+  // A negative taxable amount (a correction) gives back the tax withheld on it.
+  const int64_t tax = RoundedShare(p.taxable_ore(), ready ? payee->withholding_tax_bp : 0, 10000);
+  p.set_tax_withheld_ore(tax);
+  p.set_net_ore(p.taxable_ore() - tax + p.tax_free_ore() + p.carried_in_ore());
+  p.set_transferred(p.net_ore() > 0);
+  taxable_ += p.taxable_ore();
+  tax_free_ += p.tax_free_ore();
+  withheld_ += tax;
+  if (p.transferred()) {
+    transferred_ += p.net_ore();
+    ++transfers_;
+  } else {
+    carried_ += p.net_ore();
   }
-  run.set_adjustment_total_ore(adjusted);
-  run.set_transfer_total_ore(transferred);
-  run.set_carried_forward_total_ore(carried);
-  return out;
+  return p;
+}
+
+void RunBuilder::Finish(const LineCounts& counts, v1::PaymentRun& run) const {
+  run.set_line_count(counts.lines);
+  run.set_agreement_count(counts.agreements);
+  run.set_adjustment_total_ore(counts.adjustment_ore);
+  run.set_transfer_count(transfers_);
+  run.set_taxable_total_ore(taxable_);
+  run.set_tax_free_total_ore(tax_free_);
+  run.set_tax_withheld_total_ore(withheld_);
+  run.set_transfer_total_ore(transferred_);
+  run.set_carried_forward_total_ore(carried_);
 }
 
 }  // namespace fhv::payments

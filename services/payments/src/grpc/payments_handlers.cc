@@ -408,12 +408,27 @@ absl::Status Save(server::CallContext& call, db::Connection& conn, v1::PaymentRu
 }
 
 // (Re)calculates the run from the agreements in force, the approved claims not yet paid and
-// the payees: its lines, payouts, totals and problems.
+// the payees: its lines, payouts, totals and problems. Lines are stored in batches as they are
+// made and payouts from the stored lines' sums per page of homes, so that memory does not grow
+// with the run.
 absl::Status Calculate(db::Connection& conn, v1::PaymentRun& run, const v1::RateTable& table) {
+  constexpr size_t kLineBatch = 2000;
   const absl::CivilMonth month(run.month().year(), run.month().month());
   RunBuilder builder(run.payment_run_id(), month, table);
-  auto st = RunStore::ForEachAgreementInForce(
-      conn, run.municipality_id(), month, [&](const v1::Agreement& a) { return builder.Add(a); });
+  if (auto st = RunStore::ClearLines(conn, run.payment_run_id()); !st.ok()) return st;
+  // Stores the pending lines once there are enough of them, or all of them.
+  auto store = [&](bool all) -> absl::Status {
+    if (builder.pending().empty() || (!all && builder.pending().size() < kLineBatch)) {
+      return absl::OkStatus();
+    }
+    const int first = builder.taken() + 1;
+    return RunStore::InsertLines(conn, run.payment_run_id(), first, builder.TakeLines());
+  };
+  auto st = RunStore::ForEachAgreementInForce(conn, run.municipality_id(), month,
+                                              [&](const v1::Agreement& a) -> absl::Status {
+                                                if (auto st = builder.Add(a); !st.ok()) return st;
+                                                return store(false);
+                                              });
   if (!st.ok()) return st;
   // Corrections of earlier paid months, each with its own year's table.
   auto paid_months = RunStore::PaidMonths(conn, run.municipality_id(), month);
@@ -432,7 +447,8 @@ absl::Status Calculate(db::Connection& conn, v1::PaymentRun& run, const v1::Rate
           tables.emplace(static_cast<int>(m.year()), *std::move(t));
         }
         if (months.empty()) return absl::OkStatus();
-        return builder.AddAdjustments(a, months, paid, tables);
+        if (auto st = builder.AddAdjustments(a, months, paid, tables); !st.ok()) return st;
+        return store(false);
       });
   if (!st.ok()) return st;
   // Contact families' stays that ended by the month's last day, each by its arrival year's table.
@@ -446,18 +462,37 @@ absl::Status Calculate(db::Connection& conn, v1::PaymentRun& run, const v1::Rate
       tables.emplace(year, *std::move(t));
     }
     if (auto st = builder.AddStay(agreement, stay, tables.at(year)); !st.ok()) return st;
+    if (auto st = store(false); !st.ok()) return st;
   }
   auto claims = ClaimStore::Payable(conn, run.municipality_id());
   if (!claims.ok()) return claims.status();
-  for (const v1::Reimbursement& c : *claims) builder.AddReimbursement(c);
-  auto carried = RunStore::CarriedForward(conn, run.municipality_id(), month);
-  if (!carried.ok()) return carried.status();
-  builder.CarryIn(*std::move(carried));
-  auto payees = PayeeStore::Facts(conn, run.municipality_id());
-  if (!payees.ok()) return payees.status();
-  const std::vector<v1::Payout> payouts = builder.Finish(*payees, run);
+  for (const v1::Reimbursement& c : *claims) {
+    builder.AddReimbursement(c);
+    if (auto st = store(false); !st.ok()) return st;
+  }
+  if (auto st = store(true); !st.ok()) return st;
+  // One payout per home with lines or a debt carried in, a page of homes at a time.
+  run.clear_problems();
+  run.clear_problem_count();
+  st = RunStore::ForEachHomeSums(conn, run, [&](const std::vector<HomeSums>& homes) {
+    std::vector<std::string> ids;
+    for (const HomeSums& h : homes) ids.push_back(h.home_id);
+    auto payees = PayeeStore::Facts(conn, run.municipality_id(), ids);
+    if (!payees.ok()) return payees.status();
+    std::vector<v1::Payout> payouts;
+    for (const HomeSums& h : homes) {
+      const auto payee = payees->find(h.home_id);
+      payouts.push_back(
+          builder.AddPayout(h, payee == payees->end() ? nullptr : &payee->second, run));
+    }
+    return RunStore::InsertPayouts(conn, run.payment_run_id(), payouts);
+  });
+  if (!st.ok()) return st;
+  auto counts = RunStore::CountLines(conn, run.payment_run_id());
+  if (!counts.ok()) return counts.status();
+  builder.Finish(*counts, run);
   run.set_rate_table_version(table.version());
-  return RunStore::ReplaceLines(conn, run.payment_run_id(), builder.lines(), payouts);
+  return absl::OkStatus();
 }
 
 // Locks a run of the caller's municipality, as last read (`etag`), in one of `states` (else
@@ -840,13 +875,31 @@ grpc::ServerUnaryReactor* PaymentsHandlers::SetPayee(grpc::CallbackServerContext
 namespace fhv::payments {
 namespace {
 
-// Writes the approved run's bank file (from its payees as they are now) and finance export, and
-// notes the bank file's hash in `run`. PAYEE_MISSING if a payee lost its account since the run
-// was calculated.
-absl::Status WriteRunFiles(db::Connection& conn, v1::PaymentRun& run,
-                           const v1::MunicipalityPaymentSettings& settings,
-                           const std::vector<v1::PaymentLine>& lines,
-                           const std::vector<v1::Payout>& payouts, absl::Time now) {
+// Writes a file of a run in parts, then stores it whole.
+class RunFileWriter {
+ public:
+  RunFileWriter(db::Connection& conn, const std::string& run_id, RunFileKind kind)
+      : conn_(conn), run_id_(run_id), kind_(kind) {}
+  absl::Status Put(const std::string& part) {
+    if (part.empty()) return absl::OkStatus();
+    return RunStore::PutFilePart(conn_, run_id_, kind_, ++parts_, part);
+  }
+  // Stores the file with the facts of `file`; its SHA-256.
+  absl::StatusOr<std::string> Finish(const RunFile& file, absl::Time now) {
+    return RunStore::AssembleFile(conn_, run_id_, kind_, file, now);
+  }
+
+ private:
+  db::Connection& conn_;
+  const std::string& run_id_;
+  const RunFileKind kind_;
+  int parts_ = 0;
+};
+
+// The transfers of the transferred payouts, to their payees as they are now. PAYEE_MISSING if
+// a payee lost its account since the run was calculated.
+absl::StatusOr<std::vector<Transfer>> TransfersOf(db::Connection& conn, const v1::PaymentRun& run,
+                                                  const std::vector<v1::Payout>& payouts) {
   std::vector<std::string> homes;
   for (const v1::Payout& p : payouts) {
     if (p.transferred()) homes.push_back(p.home_id());
@@ -868,20 +921,7 @@ absl::Status WriteRunFiles(db::Connection& conn, v1::PaymentRun& run,
                          .creditor_name = absl::StrCat(name.given_name(), " ", name.family_name()),
                          .account = payee->second.account()});
   }
-  auto bank_file = Pain001(run, settings, transfers, now);
-  if (!bank_file.ok()) return absl::InternalError(bank_file.status().message());
-  if (bank_file->total_ore != run.transfer_total_ore() ||
-      bank_file->item_count != run.transfer_count()) {
-    return absl::InternalError("the bank file does not match the run's totals");
-  }
-  if (auto st =
-          RunStore::PutFile(conn, run.payment_run_id(), RunFileKind::kBankFile, *bank_file, now);
-      !st.ok()) {
-    return st;
-  }
-  run.set_bank_file_sha256(bank_file->sha256);
-  return RunStore::PutFile(conn, run.payment_run_id(), RunFileKind::kFinanceExport,
-                           FinanceCsv(run, lines), now);
+  return transfers;
 }
 
 // The day the transfers are executed: the settings' day, or, once that has passed, today;
@@ -895,8 +935,8 @@ absl::CivilDay ExecutionDay(absl::CivilDay planned, absl::CivilDay today) {
   return day;
 }
 
-// Binds the stays the run's lines pay to the run. RUN_OUTDATED if one was paid by another run
-// since the run was calculated.
+// Binds the stays the lines pay to the run. RUN_OUTDATED if one was paid by another run since
+// the run was calculated.
 absl::Status BindStays(db::Connection& conn, const v1::PaymentRun& run,
                        const std::vector<v1::PaymentLine>& lines) {
   std::set<std::string> ids;
@@ -912,8 +952,8 @@ absl::Status BindStays(db::Connection& conn, const v1::PaymentRun& run,
   return absl::OkStatus();
 }
 
-// Binds the claims the run's lines pay to the run. RUN_OUTDATED if one was paid by another run
-// or changed since the run was calculated.
+// Binds the claims the lines pay to the run. RUN_OUTDATED if one was paid by another run or
+// changed since the run was calculated.
 absl::Status BindClaims(db::Connection& conn, const v1::PaymentRun& run,
                         const std::vector<v1::PaymentLine>& lines, absl::Time now) {
   for (const v1::PaymentLine& l : lines) {
@@ -930,6 +970,56 @@ absl::Status BindClaims(db::Connection& conn, const v1::PaymentRun& run,
     if (auto st = ClaimStore::UpdateClaim(conn, *c, now); !st.ok()) return st;
   }
   return absl::OkStatus();
+}
+
+// Approves the calculated run, a page of homes at a time so that memory does not grow with the
+// run: posts its ledger transaction, writes its bank file (to the payees as they are now) and
+// finance export, binds the claims and stays it pays, clears the recheck marks it settled and
+// stores its cost figures. The bank file's hash is noted in `run`.
+absl::Status Approve(db::Connection& conn, v1::PaymentRun& run,
+                     const v1::MunicipalityPaymentSettings& settings, absl::Time now) {
+  const absl::CivilDay today = Today(now);
+  LedgerWriter ledger(conn, NewUuid(), now);
+  RunFileWriter bank_writer(conn, run.payment_run_id(), RunFileKind::kBankFile);
+  RunFileWriter csv_writer(conn, run.payment_run_id(), RunFileKind::kFinanceExport);
+  RunFile bank = Pain001Facts(run);
+  RunFile csv = FinanceCsvFacts(run);
+  v1::CostFigures costs;
+  auto head = Pain001Head(run, settings, now, run.transfer_count(), run.transfer_total_ore());
+  if (!head.ok()) return absl::InternalError(head.status().message());
+  if (auto st = bank_writer.Put(*head); !st.ok()) return st;
+  if (auto st = csv_writer.Put(FinanceCsvHeader()); !st.ok()) return st;
+  auto st = RunStore::ForEachPayoutPage(
+      conn, run.payment_run_id(), /*with_lines=*/true,
+      [&](const std::vector<v1::Payout>& payouts,
+          const std::vector<v1::PaymentLine>& lines) -> absl::Status {
+        if (auto st = ledger.Add(ApprovalEntries(run, lines, payouts, today)); !st.ok()) {
+          return st;
+        }
+        auto transfers = TransfersOf(conn, run, payouts);
+        if (!transfers.ok()) return transfers.status();
+        auto xml = Pain001Transfers(run, *transfers, bank);
+        if (!xml.ok()) return absl::InternalError(xml.status().message());
+        if (auto st = bank_writer.Put(*xml); !st.ok()) return st;
+        if (auto st = csv_writer.Put(FinanceCsvRows(run, lines, csv)); !st.ok()) return st;
+        if (auto st = BindClaims(conn, run, lines, now); !st.ok()) return st;
+        if (auto st = BindStays(conn, run, lines); !st.ok()) return st;
+        AddCosts(costs, OwnHomeCosts(lines));
+        return absl::OkStatus();
+      });
+  if (!st.ok()) return st;
+  if (auto st = ledger.Finish(); !st.ok()) return st;
+  // The headers were written with the run's totals: the transfers must match them to the öre.
+  if (bank.total_ore != run.transfer_total_ore() || bank.item_count != run.transfer_count()) {
+    return absl::InternalError("the bank file does not match the run's totals");
+  }
+  if (auto st = bank_writer.Put(Pain001Tail()); !st.ok()) return st;
+  auto sha = bank_writer.Finish(bank, now);
+  if (!sha.ok()) return sha.status();
+  run.set_bank_file_sha256(*sha);
+  if (auto st = csv_writer.Finish(csv, now); !st.ok()) return st.status();
+  if (auto st = RunStore::ClearRecheck(conn, run.payment_run_id()); !st.ok()) return st;
+  return InvoiceStore::PutRunCost(conn, run, costs);
 }
 
 }  // namespace
@@ -968,10 +1058,6 @@ grpc::ServerUnaryReactor* PaymentsHandlers::ApprovePaymentRun(
           return FailedPrecondition("PAYER_SETTINGS_MISSING",
                                     "the municipality's payment settings are not set");
         }
-        auto lines = RunStore::LinesOf(conn, run->payment_run_id());
-        if (!lines.ok()) return lines.status();
-        auto payouts = RunStore::PayoutsOf(conn, run->payment_run_id());
-        if (!payouts.ok()) return payouts.status();
         // The transfers are executed on the settings' day of the month after the run's month.
         const absl::CivilMonth next =
             absl::CivilMonth(run->month().year(), run->month().month()) + 1;
@@ -979,20 +1065,7 @@ grpc::ServerUnaryReactor* PaymentsHandlers::ApprovePaymentRun(
             absl::CivilDay(next.year(), next.month(), (*settings)->execution_day_of_month()),
             Today(call.now()));
         *run->mutable_execution_date() = ToDate(execution);
-        const auto entries = ApprovalEntries(*run, *lines, *payouts, Today(call.now()));
-        if (auto st = LedgerStore::Append(conn, NewUuid(), entries, call.now()); !st.ok()) {
-          return st;
-        }
-        if (auto st = WriteRunFiles(conn, *run, **settings, *lines, *payouts, call.now());
-            !st.ok()) {
-          return st;
-        }
-        if (auto st = BindClaims(conn, *run, *lines, call.now()); !st.ok()) return st;
-        if (auto st = BindStays(conn, *run, *lines); !st.ok()) return st;
-        if (auto st = RunStore::ClearRecheck(conn, run->payment_run_id()); !st.ok()) return st;
-        if (auto st = InvoiceStore::PutRunCost(conn, *run, OwnHomeCosts(*lines)); !st.ok()) {
-          return st;
-        }
+        if (auto st = Approve(conn, *run, **settings, call.now()); !st.ok()) return st;
         if (auto st = Save(call, conn, *run, v1::PAYMENT_RUN_STATE_APPROVED); !st.ok()) return st;
         *response->mutable_payment_run() = *std::move(run);
         return absl::OkStatus();
@@ -1082,13 +1155,15 @@ grpc::ServerUnaryReactor* PaymentsHandlers::MarkPaymentRunPaid(
                            {v1::PAYMENT_RUN_STATE_APPROVED, v1::PAYMENT_RUN_STATE_FAILED},
                            "only an approved or failed run is marked paid");
         if (!run.ok()) return run.status();
-        auto payouts = RunStore::PayoutsOf(conn, run->payment_run_id());
-        if (!payouts.ok()) return payouts.status();
-        if (auto st = LedgerStore::Append(conn, NewUuid(), PaidEntries(*run, *payouts, *paid),
-                                          call.now());
-            !st.ok()) {
-          return st;
-        }
+        LedgerWriter ledger(conn, NewUuid(), call.now());
+        auto st = RunStore::ForEachPayoutPage(
+            conn, run->payment_run_id(), /*with_lines=*/false,
+            [&](const std::vector<v1::Payout>& payouts, const std::vector<v1::PaymentLine>&) {
+              return ledger.Add(PaidEntries(*run, payouts, *paid));
+            });
+        if (!st.ok()) return st;
+        if (auto st = ledger.Add(BankEntries(*run, *paid)); !st.ok()) return st;
+        if (auto st = ledger.Finish(); !st.ok()) return st;
         auto claims = ClaimStore::OfRun(conn, run->payment_run_id());
         if (!claims.ok()) return claims.status();
         for (v1::Reimbursement& c : *claims) {

@@ -2,33 +2,53 @@
 
 #include "common/util/dates.h"
 #include "services/payments/sql/statements.h"
-#include "services/payments/src/domain/ledger.h"
 
 namespace fhv::payments {
 
-absl::Status LedgerStore::Append(db::Connection& conn, const std::string& transaction_id,
-                                 const std::vector<v1::LedgerEntry>& entries, absl::Time now) {
-  if (entries.empty()) return absl::OkStatus();
-  if (!Balanced(entries)) return absl::InternalError("a ledger transaction does not balance");
+absl::Status LedgerWriter::Add(const std::vector<v1::LedgerEntry>& entries) {
   constexpr size_t kBatch = 5000;
-  const v1::LedgerEntry& first = entries.front();
-  for (size_t start = 0; start < entries.size(); start += kBatch) {
-    std::vector<std::string> account, side, counterparty;
-    std::vector<int64_t> amount;
-    for (size_t i = start; i < std::min(entries.size(), start + kBatch); ++i) {
-      account.push_back(entries[i].account());
-      side.push_back(v1::LedgerSide_Name(entries[i].side()));
-      amount.push_back(entries[i].amount_ore());
-      counterparty.push_back(entries[i].counterparty_id());
+  for (const v1::LedgerEntry& e : entries) {
+    if (e.amount_ore() <= 0) return absl::InternalError("a ledger entry is not positive");
+    (e.side() == v1::LEDGER_SIDE_DEBIT ? debit_ : credit_) += e.amount_ore();
+    pending_.push_back(e);
+    if (pending_.size() >= kBatch) {
+      if (auto st = Flush(); !st.ok()) return st;
     }
-    auto r = conn.Exec(sql::kInsertLedger,
-                       {transaction_id, first.municipality_id(), *DayOf(first.posting_date()),
-                        v1::LedgerSourceKind_Name(first.source_kind()), first.source_id(), now,
-                        db::Param::TextArray(account), db::Param::TextArray(side),
-                        db::Param::Int64Array(amount), db::Param::TextArray(counterparty)});
-    if (!r.ok()) return r.status();
   }
   return absl::OkStatus();
+}
+
+absl::Status LedgerWriter::Finish() {
+  if (auto st = Flush(); !st.ok()) return st;
+  if (debit_ != credit_) return absl::InternalError("a ledger transaction does not balance");
+  return absl::OkStatus();
+}
+
+absl::Status LedgerWriter::Flush() {
+  if (pending_.empty()) return absl::OkStatus();
+  std::vector<std::string> account, side, counterparty;
+  std::vector<int64_t> amount;
+  for (const v1::LedgerEntry& e : pending_) {
+    account.push_back(e.account());
+    side.push_back(v1::LedgerSide_Name(e.side()));
+    amount.push_back(e.amount_ore());
+    counterparty.push_back(e.counterparty_id());
+  }
+  const v1::LedgerEntry& first = pending_.front();
+  auto r = conn_.Exec(sql::kInsertLedger,
+                      {transaction_id_, first.municipality_id(), *DayOf(first.posting_date()),
+                       v1::LedgerSourceKind_Name(first.source_kind()), first.source_id(), now_,
+                       db::Param::TextArray(account), db::Param::TextArray(side),
+                       db::Param::Int64Array(amount), db::Param::TextArray(counterparty)});
+  pending_.clear();
+  return r.status();
+}
+
+absl::Status LedgerStore::Append(db::Connection& conn, const std::string& transaction_id,
+                                 const std::vector<v1::LedgerEntry>& entries, absl::Time now) {
+  LedgerWriter w(conn, transaction_id, now);
+  if (auto st = w.Add(entries); !st.ok()) return st;
+  return w.Finish();
 }
 
 absl::StatusOr<std::vector<v1::LedgerEntry>> LedgerStore::List(db::Connection& conn,

@@ -91,8 +91,9 @@ absl::StatusOr<std::map<std::string, v1::Payee>> PayeeStore::PayeesOf(
 }
 
 absl::StatusOr<std::map<std::string, PayeeFacts>> PayeeStore::Facts(
-    db::Connection& conn, const std::string& municipality_id) {
-  auto r = conn.Exec(sql::kPayeeFacts, {municipality_id});
+    db::Connection& conn, const std::string& municipality_id,
+    const std::vector<std::string>& home_ids) {
+  auto r = conn.Exec(sql::kPayeeFacts, {municipality_id, db::Param::TextArray(home_ids)});
   if (!r.ok()) return r.status();
   std::map<std::string, PayeeFacts> out;
   for (int i = 0; i < r->rows(); ++i) {

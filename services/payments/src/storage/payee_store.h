@@ -34,9 +34,10 @@ class PayeeStore {
   static absl::StatusOr<std::map<std::string, v1::Payee>> PayeesOf(
       db::Connection& conn, const std::string& municipality_id,
       const std::vector<std::string>& home_ids);
-  // What a run needs of every payee of the municipality, by home id.
+  // What a run needs of the payees of the municipality for `home_ids`, by home id.
   static absl::StatusOr<std::map<std::string, PayeeFacts>> Facts(
-      db::Connection& conn, const std::string& municipality_id);
+      db::Connection& conn, const std::string& municipality_id,
+      const std::vector<std::string>& home_ids);
 };
 
 }  // namespace fhv::payments

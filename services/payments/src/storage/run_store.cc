@@ -128,18 +128,21 @@ absl::Status RunStore::ForEachAgreementToRecheck(
     const std::function<absl::Status(const v1::Agreement&, absl::CivilDay, const PaidByMonth&)>&
         fn) {
   if (auto d = conn.Exec(sql::kDeleteRechecked, {run_id}); !d.ok()) return d.status();
-  auto r = conn.Exec(sql::kAgreementsToRecheck, {municipality_id, FirstDay(month)});
-  if (!r.ok()) return r.status();
-  for (int start = 0; start < r->rows(); start += kBatch) {
-    const int end = std::min(r->rows(), start + kBatch);
-    std::vector<v1::Agreement> batch(end - start);
+  std::optional<std::string> after;
+  while (true) {
+    auto r = conn.Exec(sql::kAgreementsToRecheck,
+                       {municipality_id, FirstDay(month),
+                        after ? db::Param(*after) : db::Param(std::nullopt), kBatch});
+    if (!r.ok()) return r.status();
+    if (r->rows() == 0) return absl::OkStatus();
+    std::vector<v1::Agreement> batch(r->rows());
     std::vector<std::string> ids;
     std::vector<int64_t> versions;
-    for (int i = start; i < end; ++i) {
-      if (!batch[i - start].ParseFromString(r->Bytes(i, 0))) {
+    for (int i = 0; i < r->rows(); ++i) {
+      if (!batch[i].ParseFromString(r->Bytes(i, 0))) {
         return absl::InternalError("a stored agreement does not parse");
       }
-      ids.push_back(batch[i - start].agreement_id());
+      ids.push_back(batch[i].agreement_id());
       versions.push_back(r->Int64(i, 1));
     }
     // What approved runs paid for the batch, by agreement and the month paid for.
@@ -157,17 +160,19 @@ absl::Status RunStore::ForEachAgreementToRecheck(
       paid[std::string(lines->Text(i, 0))][absl::CivilMonth(m.year(), m.month())]
           [{l.kind(), l.taxable()}] += l.amount_ore();
     }
-    for (int i = start; i < end; ++i) {
-      const v1::Agreement& a = batch[i - start];
-      if (auto st = fn(a, r->Date(i, 2), paid[a.agreement_id()]); !st.ok()) return st;
+    for (int i = 0; i < r->rows(); ++i) {
+      if (auto st = fn(batch[i], r->Date(i, 2), paid[batch[i].agreement_id()]); !st.ok()) {
+        return st;
+      }
     }
     if (auto in = conn.Exec(sql::kInsertRechecked,
                             {run_id, db::Param::TextArray(ids), db::Param::Int64Array(versions)});
         !in.ok()) {
       return in.status();
     }
+    if (r->rows() < kBatch) return absl::OkStatus();
+    after = std::string(r->Text(r->rows() - 1, 3));
   }
-  return absl::OkStatus();
 }
 
 absl::StatusOr<std::vector<absl::CivilMonth>> RunStore::PaidMonths(
@@ -176,15 +181,6 @@ absl::StatusOr<std::vector<absl::CivilMonth>> RunStore::PaidMonths(
   if (!r.ok()) return r.status();
   std::vector<absl::CivilMonth> out;
   for (int i = 0; i < r->rows(); ++i) out.emplace_back(r->Date(i, 0));
-  return out;
-}
-
-absl::StatusOr<std::map<std::string, int64_t>> RunStore::CarriedForward(
-    db::Connection& conn, const std::string& municipality_id, absl::CivilMonth month) {
-  auto r = conn.Exec(sql::kCarriedForward, {municipality_id, FirstDay(month)});
-  if (!r.ok()) return r.status();
-  std::map<std::string, int64_t> out;
-  for (int i = 0; i < r->rows(); ++i) out[std::string(r->Text(i, 0))] = r->Int64(i, 1);
   return out;
 }
 
@@ -215,18 +211,20 @@ absl::StatusOr<bool> RunStore::OtherRunApprovedSince(db::Connection& conn,
   return r->Int64(0, 0) > 0;
 }
 
-absl::Status RunStore::ReplaceLines(db::Connection& conn, const std::string& run_id,
-                                    const std::vector<v1::PaymentLine>& lines,
-                                    const std::vector<v1::Payout>& payouts) {
+absl::Status RunStore::ClearLines(db::Connection& conn, const std::string& run_id) {
   if (auto r = conn.Exec(sql::kDeleteRunLines, {run_id}); !r.ok()) return r.status();
-  if (auto r = conn.Exec(sql::kDeleteRunPayouts, {run_id}); !r.ok()) return r.status();
+  return conn.Exec(sql::kDeleteRunPayouts, {run_id}).status();
+}
+
+absl::Status RunStore::InsertLines(db::Connection& conn, const std::string& run_id, int first_seq,
+                                   const std::vector<v1::PaymentLine>& lines) {
   for (size_t start = 0; start < lines.size(); start += kBatch) {
     const size_t end = std::min(lines.size(), start + kBatch);
     std::vector<int64_t> seq, amount;
     std::vector<std::string> agreement, home, taxable, body, adjustment;
     for (size_t i = start; i < end; ++i) {
       const v1::PaymentLine& l = lines[i];
-      seq.push_back(static_cast<int64_t>(i + 1));
+      seq.push_back(first_seq + static_cast<int64_t>(i));
       agreement.push_back(l.agreement_id());
       home.push_back(l.home_id());
       amount.push_back(l.amount_ore());
@@ -241,6 +239,11 @@ absl::Status RunStore::ReplaceLines(db::Connection& conn, const std::string& run
          db::Param::TextArray(body), db::Param::TextArray(adjustment)});
     if (!r.ok()) return r.status();
   }
+  return absl::OkStatus();
+}
+
+absl::Status RunStore::InsertPayouts(db::Connection& conn, const std::string& run_id,
+                                     const std::vector<v1::Payout>& payouts) {
   for (size_t start = 0; start < payouts.size(); start += kBatch) {
     const size_t end = std::min(payouts.size(), start + kBatch);
     std::vector<std::string> home, body;
@@ -258,16 +261,46 @@ absl::Status RunStore::ReplaceLines(db::Connection& conn, const std::string& run
   return absl::OkStatus();
 }
 
+absl::Status RunStore::ForEachHomeSums(
+    db::Connection& conn, const v1::PaymentRun& run,
+    const std::function<absl::Status(const std::vector<HomeSums>&)>& fn) {
+  std::string after;  // home ids are never empty
+  while (true) {
+    auto r = conn.Exec(sql::kHomeSums, {run.payment_run_id(), run.municipality_id(),
+                                        FirstDay(*MonthOf(run.month())), after, kBatch});
+    if (!r.ok()) return r.status();
+    std::vector<HomeSums> page(r->rows());
+    for (int i = 0; i < r->rows(); ++i) {
+      page[i] = {.home_id = std::string(r->Text(i, 0)),
+                 .taxable_ore = r->Int64(i, 1),
+                 .tax_free_ore = r->Int64(i, 2),
+                 .carried_in_ore = r->Int64(i, 3),
+                 .first_agreement_id = std::string(r->Text(i, 4))};
+    }
+    if (!page.empty()) {
+      if (auto st = fn(page); !st.ok()) return st;
+    }
+    if (r->rows() < kBatch) return absl::OkStatus();
+    after = page.back().home_id;
+  }
+}
+
+absl::StatusOr<LineCounts> RunStore::CountLines(db::Connection& conn, const std::string& run_id) {
+  auto r = conn.Exec(sql::kLineCounts, {run_id});
+  if (!r.ok()) return r.status();
+  return LineCounts{.lines = static_cast<int>(r->Int64(0, 0)),
+                    .agreements = static_cast<int>(r->Int64(0, 1)),
+                    .adjustment_ore = r->Int64(0, 2)};
+}
+
 namespace {
 
+// Parses the first column of every row.
 template <typename Message>
-absl::StatusOr<std::vector<Message>> AllOf(db::Connection& conn, const db::Statement& stmt,
-                                           const std::string& run_id) {
-  auto r = conn.Exec(stmt, {run_id});
-  if (!r.ok()) return r.status();
-  std::vector<Message> out(r->rows());
-  for (int i = 0; i < r->rows(); ++i) {
-    if (!out[i].ParseFromString(r->Bytes(i, 0))) {
+absl::StatusOr<std::vector<Message>> Bodies(const db::Result& r) {
+  std::vector<Message> out(r.rows());
+  for (int i = 0; i < r.rows(); ++i) {
+    if (!out[i].ParseFromString(r.Bytes(i, 0))) {
       return absl::InternalError("a stored payment record does not parse");
     }
   }
@@ -276,14 +309,30 @@ absl::StatusOr<std::vector<Message>> AllOf(db::Connection& conn, const db::State
 
 }  // namespace
 
-absl::StatusOr<std::vector<v1::PaymentLine>> RunStore::LinesOf(db::Connection& conn,
-                                                               const std::string& run_id) {
-  return AllOf<v1::PaymentLine>(conn, sql::kRunLines, run_id);
-}
-
-absl::StatusOr<std::vector<v1::Payout>> RunStore::PayoutsOf(db::Connection& conn,
-                                                            const std::string& run_id) {
-  return AllOf<v1::Payout>(conn, sql::kRunPayouts, run_id);
+absl::Status RunStore::ForEachPayoutPage(
+    db::Connection& conn, const std::string& run_id, bool with_lines,
+    const std::function<absl::Status(const std::vector<v1::Payout>&,
+                                     const std::vector<v1::PaymentLine>&)>& fn) {
+  std::string after;  // home ids are never empty
+  while (true) {
+    auto r = conn.Exec(sql::kPayoutPage, {run_id, after, kBatch});
+    if (!r.ok()) return r.status();
+    auto payouts = Bodies<v1::Payout>(*r);
+    if (!payouts.ok()) return payouts.status();
+    if (payouts->empty()) return absl::OkStatus();
+    std::vector<v1::PaymentLine> lines;
+    if (with_lines) {
+      auto l = conn.Exec(sql::kLinesOfHomes,
+                         {run_id, payouts->front().home_id(), payouts->back().home_id()});
+      if (!l.ok()) return l.status();
+      auto parsed = Bodies<v1::PaymentLine>(*l);
+      if (!parsed.ok()) return parsed.status();
+      lines = *std::move(parsed);
+    }
+    if (auto st = fn(*payouts, lines); !st.ok()) return st;
+    if (static_cast<int>(payouts->size()) < kBatch) return absl::OkStatus();
+    after = payouts->back().home_id();
+  }
 }
 
 absl::StatusOr<std::vector<v1::PaymentLine>> RunStore::ListLines(
@@ -352,13 +401,22 @@ const char* KindName(RunFileKind kind) {
 
 }  // namespace
 
-absl::Status RunStore::PutFile(db::Connection& conn, const std::string& run_id, RunFileKind kind,
-                               const RunFile& file, absl::Time now) {
+absl::Status RunStore::PutFilePart(db::Connection& conn, const std::string& run_id,
+                                   RunFileKind kind, int seq, const std::string& content) {
   return conn
-      .Exec(sql::kInsertRunFile,
-            {run_id, KindName(kind), file.file_name, file.message_id, file.item_count,
-             file.total_ore, file.sha256, db::Param::Bytes(file.content), now})
+      .Exec(sql::kInsertRunFilePart, {run_id, KindName(kind), seq, db::Param::Bytes(content)})
       .status();
+}
+
+absl::StatusOr<std::string> RunStore::AssembleFile(db::Connection& conn, const std::string& run_id,
+                                                   RunFileKind kind, const RunFile& file,
+                                                   absl::Time now) {
+  auto r =
+      conn.Exec(sql::kAssembleRunFile, {run_id, KindName(kind), file.file_name, file.message_id,
+                                        file.item_count, file.total_ore, now});
+  if (!r.ok()) return r.status();
+  if (r->rows() != 1) return absl::InternalError("a run's file has no parts");
+  return std::string(r->Text(0, 0));
 }
 
 absl::StatusOr<std::optional<StoredFileChunk>> RunStore::FileChunk(db::Connection& conn,

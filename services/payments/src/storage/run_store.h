@@ -68,8 +68,8 @@ class RunStore {
 
   // Calls `fn` with every own-home agreement of the municipality changed back in time before
   // `month`, the first day its change concerns and what approved runs of earlier months paid
-  // for it (read for a batch of agreements at once); notes each, at its version, as rechecked
-  // by the run (see ClearRecheck).
+  // for it (read for a batch of agreements at once, in batches by id); notes each, at its
+  // version, as rechecked by the run (see ClearRecheck).
   static absl::Status ForEachAgreementToRecheck(
       db::Connection& conn, const std::string& run_id, const std::string& municipality_id,
       absl::CivilMonth month,
@@ -77,10 +77,6 @@ class RunStore {
           fn);
   // The months before `month` an approved (or paid, or failed) run of the municipality paid.
   static absl::StatusOr<std::vector<absl::CivilMonth>> PaidMonths(
-      db::Connection& conn, const std::string& municipality_id, absl::CivilMonth month);
-  // The negative nets, by home, of the municipality's latest approved (or paid, or failed) run
-  // before `month`: what this month's run carries in.
-  static absl::StatusOr<std::map<std::string, int64_t>> CarriedForward(
       db::Connection& conn, const std::string& municipality_id, absl::CivilMonth month);
   // Clears the marks the approved run settled: of the agreements it rechecked, those not changed
   // since.
@@ -95,16 +91,26 @@ class RunStore {
   static absl::StatusOr<bool> OtherRunApprovedSince(db::Connection& conn, const v1::PaymentRun& run,
                                                     absl::Time since);
 
-  // Replaces the run's lines and payouts.
-  static absl::Status ReplaceLines(db::Connection& conn, const std::string& run_id,
-                                   const std::vector<v1::PaymentLine>& lines,
-                                   const std::vector<v1::Payout>& payouts);
-
-  // Every line and payout of a run, in order.
-  static absl::StatusOr<std::vector<v1::PaymentLine>> LinesOf(db::Connection& conn,
-                                                              const std::string& run_id);
-  static absl::StatusOr<std::vector<v1::Payout>> PayoutsOf(db::Connection& conn,
-                                                           const std::string& run_id);
+  // Deletes the run's lines and payouts.
+  static absl::Status ClearLines(db::Connection& conn, const std::string& run_id);
+  // Stores lines of the run numbered from `first_seq` on.
+  static absl::Status InsertLines(db::Connection& conn, const std::string& run_id, int first_seq,
+                                  const std::vector<v1::PaymentLine>& lines);
+  static absl::Status InsertPayouts(db::Connection& conn, const std::string& run_id,
+                                    const std::vector<v1::Payout>& payouts);
+  // Calls `fn` with the sums of the run's stored lines per home, in pages in home order, with
+  // what the municipality's latest approved (or paid, or failed) run before the run's month
+  // carried forward for each home (a home with only that has no lines of its own).
+  static absl::Status ForEachHomeSums(
+      db::Connection& conn, const v1::PaymentRun& run,
+      const std::function<absl::Status(const std::vector<HomeSums>&)>& fn);
+  static absl::StatusOr<LineCounts> CountLines(db::Connection& conn, const std::string& run_id);
+  // Calls `fn` with the run's payouts in pages in home order and, if `with_lines`, the lines of
+  // the page's homes (by home, then in the order of the run); else with no lines.
+  static absl::Status ForEachPayoutPage(
+      db::Connection& conn, const std::string& run_id, bool with_lines,
+      const std::function<absl::Status(const std::vector<v1::Payout>&,
+                                       const std::vector<v1::PaymentLine>&)>& fn);
 
   // Lines of the municipality's runs (an empty id: any payer's) by (run, line) after `after`.
   static absl::StatusOr<std::vector<v1::PaymentLine>> ListLines(
@@ -119,9 +125,15 @@ class RunStore {
       int limit, const std::optional<std::pair<std::string, std::string>>& after,
       std::optional<std::pair<std::string, std::string>>* last);
 
-  // Stores a file of the run, once (the table refuses changes).
-  static absl::Status PutFile(db::Connection& conn, const std::string& run_id, RunFileKind kind,
-                              const RunFile& file, absl::Time now);
+  // Stores part `seq` (from 1 on) of a file of the run being written.
+  static absl::Status PutFilePart(db::Connection& conn, const std::string& run_id, RunFileKind kind,
+                                  int seq, const std::string& content);
+  // Stores the file from its parts in order, once (the table refuses changes), with the facts
+  // of `file` (its content and hash unused), and returns its SHA-256 in lowercase hex.
+  // INTERNAL if it has no parts.
+  static absl::StatusOr<std::string> AssembleFile(db::Connection& conn, const std::string& run_id,
+                                                  RunFileKind kind, const RunFile& file,
+                                                  absl::Time now);
   // Bytes [offset, offset + max_bytes) of a stored file with its facts; nullopt if there is none.
   static absl::StatusOr<std::optional<StoredFileChunk>> FileChunk(db::Connection& conn,
                                                                   const std::string& run_id,
