@@ -106,13 +106,18 @@ std::vector<v1::LedgerEntry> InvoiceEntries(const v1::AgencyInvoice& invoice,
   return out;
 }
 
+bool LedgerTally::Add(const v1::LedgerEntry& e) {
+  if (e.amount_ore() <= 0) return false;
+  (e.side() == v1::LEDGER_SIDE_DEBIT ? debit_ : credit_) += e.amount_ore();
+  return true;
+}
+
 bool Balanced(const std::vector<v1::LedgerEntry>& entries) {
-  int64_t debit = 0, credit = 0;
+  LedgerTally tally;
   for (const auto& e : entries) {
-    if (e.amount_ore() <= 0) return false;
-    (e.side() == v1::LEDGER_SIDE_DEBIT ? debit : credit) += e.amount_ore();
+    if (!tally.Add(e)) return false;
   }
-  return debit == credit;
+  return tally.balanced();
 }
 
 }  // namespace fhv::payments

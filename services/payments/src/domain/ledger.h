@@ -37,6 +37,17 @@ std::vector<v1::LedgerEntry> BankEntries(const v1::PaymentRun& run, absl::CivilD
 std::vector<v1::LedgerEntry> InvoiceEntries(const v1::AgencyInvoice& invoice,
                                             absl::CivilDay posting_date);
 
+// Sums a transaction's entries as they come, for one too large to hold at once.
+class LedgerTally {
+ public:
+  // False (counting nothing) if the amount is not positive.
+  bool Add(const v1::LedgerEntry& e);
+  bool balanced() const { return debit_ == credit_; }
+
+ private:
+  int64_t debit_ = 0, credit_ = 0;
+};
+
 // True if the debits of `entries` equal their credits and every amount is positive.
 bool Balanced(const std::vector<v1::LedgerEntry>& entries);
 

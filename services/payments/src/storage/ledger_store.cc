@@ -8,8 +8,7 @@ namespace fhv::payments {
 absl::Status LedgerWriter::Add(const std::vector<v1::LedgerEntry>& entries) {
   constexpr size_t kBatch = 5000;
   for (const v1::LedgerEntry& e : entries) {
-    if (e.amount_ore() <= 0) return absl::InternalError("a ledger entry is not positive");
-    (e.side() == v1::LEDGER_SIDE_DEBIT ? debit_ : credit_) += e.amount_ore();
+    if (!tally_.Add(e)) return absl::InternalError("a ledger entry is not positive");
     pending_.push_back(e);
     if (pending_.size() >= kBatch) {
       if (auto st = Flush(); !st.ok()) return st;
@@ -20,7 +19,7 @@ absl::Status LedgerWriter::Add(const std::vector<v1::LedgerEntry>& entries) {
 
 absl::Status LedgerWriter::Finish() {
   if (auto st = Flush(); !st.ok()) return st;
-  if (debit_ != credit_) return absl::InternalError("a ledger transaction does not balance");
+  if (!tally_.balanced()) return absl::InternalError("a ledger transaction does not balance");
   return absl::OkStatus();
 }
 

@@ -12,6 +12,7 @@
 #include "absl/time/time.h"
 #include "common/db/connection.h"
 #include "fhv/payments/v1/payments_service.pb.h"
+#include "services/payments/src/domain/ledger.h"
 
 namespace fhv::payments {
 
@@ -39,7 +40,7 @@ class LedgerWriter {
   const std::string transaction_id_;
   const absl::Time now_;
   std::vector<v1::LedgerEntry> pending_;
-  int64_t debit_ = 0, credit_ = 0;
+  LedgerTally tally_;
 };
 
 class LedgerStore {

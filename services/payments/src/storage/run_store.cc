@@ -298,11 +298,11 @@ namespace {
 // Parses the first column of every row.
 template <typename Message>
 absl::StatusOr<std::vector<Message>> Bodies(const db::Result& r) {
-  std::vector<Message> out(r.rows());
+  std::vector<Message> out;
   for (int i = 0; i < r.rows(); ++i) {
-    if (!out[i].ParseFromString(r.Bytes(i, 0))) {
-      return absl::InternalError("a stored payment record does not parse");
-    }
+    auto m = Parse<Message>(r, i);
+    if (!m.ok()) return m.status();
+    out.push_back(*std::move(m));
   }
   return out;
 }
