@@ -100,6 +100,37 @@ class PaymentsE2E : public ::testing::Test {
     ASSERT_TRUE(set.ok()) << set.status();
   }
 
+  // Creates Malå's run of the month and approves it; the approved run.
+  pv1::PaymentRun ApprovedRun(int year, int month, const std::string& finance) {
+    pv1::CreatePaymentRunRequest run;
+    run.set_request_id(NewUuid());
+    run.set_municipality_id("2418");
+    run.mutable_month()->set_year(year);
+    run.mutable_month()->set_month(month);
+    auto created = Call(&Stub::CreatePaymentRun, run, finance);
+    EXPECT_TRUE(created.ok()) << created.status();
+    if (!created.ok()) return {};
+    pv1::ApprovePaymentRunRequest approve;
+    approve.set_payment_run_id(created->payment_run().payment_run_id());
+    approve.set_etag(created->payment_run().etag());
+    auto approved = Call(&Stub::ApprovePaymentRun, approve, finance);
+    EXPECT_TRUE(approved.ok()) << approved.status();
+    return approved.ok() ? approved->payment_run() : pv1::PaymentRun();
+  }
+
+  // The adjustment lines of a run.
+  std::vector<pv1::PaymentLine> Adjustments(const pv1::PaymentRun& run,
+                                            const std::string& finance) {
+    pv1::ListPaymentLinesRequest lines;
+    lines.set_payment_run_id(run.payment_run_id());
+    lines.set_adjustments_only(true);
+    auto listed = Call(&Stub::ListPaymentLines, lines, finance);
+    EXPECT_TRUE(listed.ok()) << listed.status();
+    return listed.ok()
+               ? std::vector<pv1::PaymentLine>(listed->lines().begin(), listed->lines().end())
+               : std::vector<pv1::PaymentLine>();
+  }
+
   TestDatabase db_{{"payments"}};
   TestKeys keys_;
   std::unique_ptr<ServiceProcess> server_;
@@ -1197,6 +1228,45 @@ TEST_F(PaymentsE2E,
   EXPECT_FALSE(admin->Exec({"tamper_invoice", "DELETE FROM payments.agency_invoice"}).ok());
 }
 
+TEST_F(PaymentsE2E, AnAgreementEnteredAfterItsFirstMonthWasPaidIsPaidByTheNextRun) {
+  const std::string finance = keys_.Mint(Finance("2418"));
+  SetPayerSettings();
+  SetBankgiroPayee("home-1", finance);
+  SetBankgiroPayee("home-2", finance);
+  ASSERT_TRUE(
+      Call(&Stub::CreateAgreement,
+           AgreementRequest("home-1", absl::CivilDay(2016, 1, 20), absl::CivilDay(2024, 1, 1)),
+           finance)
+          .ok());
+  const pv1::PaymentRun january = ApprovedRun(2024, 1, finance);
+  ASSERT_EQ(january.agreement_count(), 1);
+
+  // A placement from 10 January registered only after January's run was approved.
+  auto late =
+      Call(&Stub::CreateAgreement,
+           AgreementRequest("home-2", absl::CivilDay(2016, 1, 20), absl::CivilDay(2024, 1, 10)),
+           finance);
+  ASSERT_TRUE(late.ok()) << late.status();
+  const pv1::PaymentRun february = ApprovedRun(2024, 2, finance);
+  const auto corrections = Adjustments(february, finance);
+  std::set<pv1::PaymentLineKind> kinds;
+  for (const auto& l : corrections) {
+    EXPECT_EQ(l.agreement_id(), late->agreement().agreement_id());
+    EXPECT_EQ(l.corrects_month().month(), 1);
+    EXPECT_GT(l.amount_ore(), 0);
+    kinds.insert(l.kind());
+    // 22 days of 31 at the base fee, rounded once.
+    if (l.kind() == pv1::PAYMENT_LINE_KIND_FEE) {
+      EXPECT_EQ(l.amount_ore(), (1'123'700 * 22 * 2 + 31) / 62);
+    }
+  }
+  EXPECT_EQ(kinds, (std::set<pv1::PaymentLineKind>{pv1::PAYMENT_LINE_KIND_FEE,
+                                                   pv1::PAYMENT_LINE_KIND_EXPENSE_ALLOWANCE}));
+  EXPECT_EQ(corrections.size(), 2u);
+  // Paid once: March has nothing more for January.
+  EXPECT_TRUE(Adjustments(ApprovedRun(2024, 3, finance), finance).empty());
+}
+
 TEST_F(PaymentsE2E, AChangeBackInTimeIsCorrectedOnceByTheNextRunsAdjustmentLines) {
   const std::string finance = keys_.Mint(Finance("2418"));
   SetPayerSettings();
@@ -1206,33 +1276,8 @@ TEST_F(PaymentsE2E, AChangeBackInTimeIsCorrectedOnceByTheNextRunsAdjustmentLines
   auto agreement = Call(&Stub::CreateAgreement, create, finance);
   ASSERT_TRUE(agreement.ok()) << agreement.status();
 
-  // Runs a month and approves it; returns the approved run.
-  auto run_month = [&](int month) -> pv1::PaymentRun {
-    pv1::CreatePaymentRunRequest run;
-    run.set_request_id(NewUuid());
-    run.set_municipality_id("2418");
-    run.mutable_month()->set_year(2024);
-    run.mutable_month()->set_month(month);
-    auto created = Call(&Stub::CreatePaymentRun, run, finance);
-    EXPECT_TRUE(created.ok()) << created.status();
-    if (!created.ok()) return {};
-    pv1::ApprovePaymentRunRequest approve;
-    approve.set_payment_run_id(created->payment_run().payment_run_id());
-    approve.set_etag(created->payment_run().etag());
-    auto approved = Call(&Stub::ApprovePaymentRun, approve, finance);
-    EXPECT_TRUE(approved.ok()) << approved.status();
-    return approved.ok() ? approved->payment_run() : pv1::PaymentRun();
-  };
-  auto adjustments_of = [&](const pv1::PaymentRun& run) {
-    pv1::ListPaymentLinesRequest lines;
-    lines.set_payment_run_id(run.payment_run_id());
-    lines.set_adjustments_only(true);
-    auto listed = Call(&Stub::ListPaymentLines, lines, finance);
-    EXPECT_TRUE(listed.ok()) << listed.status();
-    return listed.ok()
-               ? std::vector<pv1::PaymentLine>(listed->lines().begin(), listed->lines().end())
-               : std::vector<pv1::PaymentLine>();
-  };
+  auto run_month = [&](int month) { return ApprovedRun(2024, month, finance); };
+  auto adjustments_of = [&](const pv1::PaymentRun& run) { return Adjustments(run, finance); };
   const pv1::PaymentRun january = run_month(1);
   EXPECT_EQ(january.adjustment_total_ore(), 0);
 

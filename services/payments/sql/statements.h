@@ -29,12 +29,17 @@ inline const db::Statement kInsertRateTable{
     "SELECT $1, coalesce(max(version), 0) + 1, $2, $3, $4 FROM payments.rate_table "
     "WHERE year = $1 RETURNING version"};
 
-// $3 the placement id, or NULL for a hand-made agreement.
+// $3 the placement id, or NULL for a hand-made agreement. An agreement starting in a month that
+// an approved run already paid is rechecked from its start, so the next run pays those months.
 inline const db::Statement kInsertAgreement{
     "insert_agreement",
     "INSERT INTO payments.agreement (id, source, placement_id, paying_municipality_id, home_id, "
     "child_id, assignment_kind, agency_home, state, valid_from, valid_to, created_at, updated_at, "
-    "body) VALUES ($1::uuid, $2, $3, $4, $5, $6, $7, $8, $9, $10::date, $11::date, $12, $12, $13) "
+    "body, recheck_from) VALUES ($1::uuid, $2, $3, $4, $5, $6, $7, $8, $9, $10::date, $11::date, "
+    "$12, $12, $13, CASE WHEN EXISTS (SELECT 1 FROM payments.payment_run r "
+    "WHERE r.municipality_id = $4 AND r.month >= date_trunc('month', $10::date)::date "
+    "AND r.state IN ('PAYMENT_RUN_STATE_APPROVED', 'PAYMENT_RUN_STATE_PAID', "
+    "'PAYMENT_RUN_STATE_FAILED')) THEN $10::date END) "
     "ON CONFLICT (placement_id) DO NOTHING"};
 
 inline const db::Statement kLockAgreement{
