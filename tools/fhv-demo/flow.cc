@@ -109,18 +109,39 @@ class Demo {
   }
 
  private:
-  // Calls `method` as a 2418 user with `role`; throws Failure naming `step` on error.
+  // Calls `method` as a 2418 user with `role`.
   template <typename Stub, typename Req, typename Resp>
-  Resp Call(const std::string& step, Stub& stub,
-            grpc::Status (Stub::*method)(grpc::ClientContext*, const Req&, Resp*), const Req& req,
-            const std::string& role) {
+  absl::StatusOr<Resp> TryCall(Stub& stub,
+                               grpc::Status (Stub::*method)(grpc::ClientContext*, const Req&,
+                                                            Resp*),
+                               const Req& req, const std::string& role) {
     grpc::ClientContext ctx;
     ctx.AddMetadata("authorization", "Bearer " + Token(role));
     ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(15));
     Resp resp;
     const absl::Status st = FromGrpcStatus((stub.*method)(&ctx, req, &resp));
-    if (!st.ok()) throw Failure{step, st};
+    if (!st.ok()) return st;
     return resp;
+  }
+
+  // As TryCall; throws Failure naming `step` on error.
+  template <typename Stub, typename Req, typename Resp>
+  Resp Call(const std::string& step, Stub& stub,
+            grpc::Status (Stub::*method)(grpc::ClientContext*, const Req&, Resp*), const Req& req,
+            const std::string& role) {
+    auto resp = TryCall(stub, method, req, role);
+    if (!resp.ok()) throw Failure{step, resp.status()};
+    return *std::move(resp);
+  }
+
+  // The home as the recruiter sees it in the registry.
+  absl::StatusOr<rv1::Home> Home() {
+    rv1::GetHomeRequest get;
+    get.set_id(ids_.home_id);
+    auto resp =
+        TryCall(recruitment_.Next(), &rv1::RecruitmentService::Stub::GetHome, get, "recruiter");
+    if (!resp.ok()) return resp.status();
+    return resp->home();
   }
 
   std::string Token(const std::string& role) {
@@ -330,14 +351,9 @@ class Demo {
 
     rv1::Home home;
     Await("the approved home appears in the registry", [&] {
-      rv1::GetHomeRequest get;
-      get.set_id(ids_.home_id);
-      grpc::ClientContext ctx;
-      ctx.AddMetadata("authorization", "Bearer " + Token("recruiter"));
-      rv1::GetHomeResponse resp;
-      if (!recruitment_.Next().GetHome(&ctx, get, &resp).ok()) return false;
-      home = resp.home();
-      return true;
+      auto got = Home();
+      if (got.ok()) home = *got;
+      return got.ok();
     });
     out_.Step("recruitment", "event",
               absl::StrCat("\"", home.display_name(), "\" is in the registry: ",
@@ -485,13 +501,8 @@ class Demo {
                        "  (", d.rule_id(), ")"));
     }
     Await("the home's occupancy in recruitment", [&] {
-      rv1::GetHomeRequest get;
-      get.set_id(ids_.home_id);
-      grpc::ClientContext ctx;
-      ctx.AddMetadata("authorization", "Bearer " + Token("recruiter"));
-      rv1::GetHomeResponse resp;
-      return recruitment_.Next().GetHome(&ctx, get, &resp).ok() &&
-             resp.home().placed_children() == 1;
+      auto got = Home();
+      return got.ok() && got->placed_children() == 1;
     });
     out_.Step("recruitment", "event", "the home now has 1 child placed and is FULL for matching");
   }
@@ -503,13 +514,9 @@ class Demo {
     Await("the agreement made from the placement", [&] {
       payv1::ListAgreementsRequest list;
       list.set_placement_id(ids_.placement_id);
-      grpc::ClientContext ctx;
-      ctx.AddMetadata("authorization", "Bearer " + Token("finance_officer"));
-      payv1::ListAgreementsResponse resp;
-      if (!payments_.Next().ListAgreements(&ctx, list, &resp).ok() || resp.agreements_size() != 1) {
-        return false;
-      }
-      agreement = resp.agreements(0);
+      auto got = TryCall(payments_.Next(), &S::ListAgreements, list, "finance_officer");
+      if (!got.ok() || got->agreements_size() != 1) return false;
+      agreement = got->agreements(0);
       return true;
     });
     ids_.agreement_id = agreement.agreement_id();
