@@ -56,15 +56,18 @@ std::string DateText(const cv1::Date& d) {
 // One line per step, numbered, with the service and who acts.
 class Narrator {
  public:
-  explicit Narrator(std::ostream& out) : out_(out) {}
+  Narrator(std::ostream& out, std::function<void(int)> after_step)
+      : out_(out), after_step_(std::move(after_step)) {}
   void Section(const std::string& title) { out_ << "\n== " << title << " ==\n"; }
   void Step(const std::string& service, const std::string& who, const std::string& what) {
     out_ << absl::StrFormat("%3d. [%s] %s: %s\n", ++n_, service, who, what) << std::flush;
+    if (after_step_) after_step_(n_);
   }
   void Detail(const std::string& text) { out_ << "       " << text << "\n"; }
 
  private:
   std::ostream& out_;
+  std::function<void(int)> after_step_;
   int n_ = 0;
 };
 
@@ -89,7 +92,7 @@ class Demo {
  public:
   Demo(const Addresses& addresses, const auth::TokenSigner& signer, const FlowOptions& options,
        std::ostream& out)
-      : out_(out),
+      : out_(out, options.after_step),
         signer_(signer),
         options_(options),
         recruitment_(addresses.at("recruitment")),
@@ -109,19 +112,25 @@ class Demo {
   }
 
  private:
-  // Calls `method` as a 2418 user with `role`.
+  // Calls `method` as a 2418 user with `role`, retrying UNAVAILABLE as the options say (not
+  // while polling: Await tries again anyway).
   template <typename Stub, typename Req, typename Resp>
   absl::StatusOr<Resp> TryCall(Stub& stub,
                                grpc::Status (Stub::*method)(grpc::ClientContext*, const Req&,
                                                             Resp*),
                                const Req& req, const std::string& role) {
-    grpc::ClientContext ctx;
-    ctx.AddMetadata("authorization", "Bearer " + Token(role));
-    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(15));
-    Resp resp;
-    const absl::Status st = FromGrpcStatus((stub.*method)(&ctx, req, &resp));
-    if (!st.ok()) return st;
-    return resp;
+    const absl::Time retry_until =
+        absl::Now() + (polling_ ? absl::ZeroDuration() : options_.retry_unavailable);
+    for (;;) {
+      grpc::ClientContext ctx;
+      ctx.AddMetadata("authorization", "Bearer " + Token(role));
+      ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(15));
+      Resp resp;
+      const absl::Status st = FromGrpcStatus((stub.*method)(&ctx, req, &resp));
+      if (st.ok()) return resp;
+      if (st.code() != absl::StatusCode::kUnavailable || absl::Now() >= retry_until) return st;
+      absl::SleepFor(absl::Milliseconds(200));
+    }
   }
 
   // As TryCall; throws Failure naming `step` on error.
@@ -159,11 +168,22 @@ class Demo {
   // Polls `done` every 200 ms for up to 30 s: events travel between services asynchronously.
   template <typename F>
   void Await(const std::string& what, F done) {
+    absl::Status last;
     for (int i = 0; i < 150; ++i) {
-      if (done()) return;
+      polling_ = true;
+      bool seen = false;
+      try {
+        seen = done();
+      } catch (const Failure& f) {
+        last = f.status;  // not yet, perhaps: the service may be restarting
+      }
+      polling_ = false;
+      if (seen) return;
       absl::SleepFor(absl::Milliseconds(200));
     }
-    throw Failure{what, absl::DeadlineExceededError("not seen within 30 s")};
+    throw Failure{what, absl::DeadlineExceededError(absl::StrCat(
+                            "not seen within 30 s",
+                            last.ok() ? "" : "; last error: ", last.ok() ? "" : last.ToString()))};
   }
 
   cv1::Date Day(int days_from_today) { return ToDate(today_ + days_from_today); }
@@ -653,6 +673,7 @@ class Demo {
   Replicas<payv1::PaymentsService> payments_;
   absl::CivilDay today_;
   FlowIds ids_;
+  bool polling_ = false;
   absl::Time started_ = absl::Now();
   std::mt19937 rng_{std::random_device{}()};
   std::uniform_int_distribution<int> serial_{100, 999};

@@ -10,12 +10,14 @@
 // earlier run is shown, not repeated.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <ostream>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "common/auth/jwt.h"
 
 namespace fhv::demo {
@@ -27,6 +29,12 @@ using Addresses = std::map<std::string, std::vector<std::string>>;
 struct FlowOptions {
   // Where to save the bank file; not saved if empty.
   std::string out_dir;
+  // How long a call answered UNAVAILABLE is retried, unchanged (the same request_id and etag),
+  // e.g. while a service restarts. Zero: not retried.
+  absl::Duration retry_unavailable = absl::ZeroDuration();
+  // Called on the flow's thread after each numbered step, with its number (tests inject faults
+  // here, between calls).
+  std::function<void(int step)> after_step;
 };
 
 // What the flow made.
