@@ -1,5 +1,7 @@
 #include "common/util/status.h"
 
+#include <algorithm>
+
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
@@ -63,12 +65,16 @@ absl::Status Violations::ToStatus(absl::string_view reason) const {
   if (violations_.empty()) return absl::OkStatus();
   std::string message = "invalid request: ";
   google::rpc::BadRequest bad_request;
-  for (size_t i = 0; i < violations_.size(); ++i) {
+  const size_t listed = std::min(violations_.size(), kMaxListedViolations);
+  for (size_t i = 0; i < listed; ++i) {
     auto* v = bad_request.add_field_violations();
     v->set_field(violations_[i].field);
     v->set_description(violations_[i].description);
     absl::StrAppend(&message, i ? "; " : "", violations_[i].field, ": ",
                     violations_[i].description);
+  }
+  if (listed < violations_.size()) {
+    absl::StrAppend(&message, "; and ", violations_.size() - listed, " more");
   }
   absl::Status status = Error(absl::StatusCode::kInvalidArgument, reason, message);
   status.SetPayload(kBadRequestUrl, absl::Cord(bad_request.SerializeAsString()));

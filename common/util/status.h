@@ -46,9 +46,11 @@ class Violations {
   void Check(absl::string_view field, const absl::Status& status);
   bool empty() const { return violations_.empty(); }
   const std::vector<FieldViolation>& list() const { return violations_; }
-  // OK if there are no violations, else INVALID_ARGUMENT (with `reason`) carrying every
-  // violation.
+  // OK if there are no violations, else INVALID_ARGUMENT (with `reason`) carrying the first
+  // kMaxListedViolations (the message counts the rest): an answer's trailers stay small however
+  // bad the request.
   absl::Status ToStatus(absl::string_view reason = "INVALID_ARGUMENT") const;
+  static constexpr size_t kMaxListedViolations = 20;
 
  private:
   std::vector<FieldViolation> violations_;

@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "absl/strings/str_cat.h"
 #include "common/audit/audit.h"
 #include "common/events/outbox.h"
 #include "common/util/paging.h"
@@ -39,6 +40,19 @@ TEST(StatusTest, ViolationsBecomeBadRequestDetails) {
   EXPECT_EQ(back.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(GetReason(back), "INVALID_ARGUMENT");
   EXPECT_EQ(GetViolations(back).size(), 2u);
+}
+
+TEST(StatusTest, AFloodOfViolationsListsTheFirstAndCountsTheRest) {
+  Violations v;
+  const size_t n = Violations::kMaxListedViolations + 5;
+  for (size_t i = 0; i < n; ++i) {
+    v.Add(absl::StrCat("interest.wanted_municipalities[", i, "]"), "unknown municipality");
+  }
+  const absl::Status st = v.ToStatus();
+  EXPECT_EQ(GetViolations(st).size(), Violations::kMaxListedViolations);
+  EXPECT_THAT(st.message(),
+              HasSubstr("wanted_municipalities[19]: unknown municipality; and 5 more"));
+  EXPECT_THAT(st.message(), ::testing::Not(HasSubstr("[20]")));
 }
 
 TEST(StatusTest, ErrorInfoMetadataTravels) {
