@@ -1,15 +1,18 @@
-// The recruitment binary under abuse: a burst far above its pool, malformed and oversized
-// messages, and clients that retry after their own timeout. Each is refused or absorbed cleanly
-// and the server keeps serving.
+// The recruitment binary under abuse: a burst far above its pool, its database gone under load,
+// malformed and oversized messages, and clients that retry after their own timeout. Each is refused
+// or absorbed cleanly and the server keeps serving.
 
 #include <grpcpp/generic/generic_stub.h>
 
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <map>
 #include <mutex>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "common/util/ids.h"
 #include "tests/e2e/recruitment_fixture.h"
@@ -113,6 +116,75 @@ TEST_F(AbuseE2E, ABurstFarAboveThePoolIsRefusedFastAndTheServiceServesAfterwards
     const grpc::Status st = stub->GetInterest(Ctx(token_).get(), get, &resp);
     ASSERT_TRUE(st.ok()) << i << ": " << st.error_message();
   }
+}
+
+// Not a restart of PostgreSQL itself (the tests share one cluster): the service's role may no
+// longer log in and its sessions are ended, which the service meets as a database gone away.
+TEST_F(AbuseE2E, TheDatabaseGoneUnderLoadLosesNoAcknowledgedWrite) {
+  std::atomic<bool> stop{false};
+  std::mutex mu;
+  std::vector<std::string> acknowledged;
+  std::map<grpc::StatusCode, int> codes;
+  std::vector<std::thread> writers;
+  for (int t = 0; t < 4; ++t) {
+    writers.emplace_back([&, t] {
+      auto stub = RecruitmentStub(server_->address());
+      for (int serial = 0; serial < 1000 && !stop; ++serial) {
+        v1::SubmitInterestRequest req;
+        req.set_request_id(NewUuid());
+        *req.mutable_interest() =
+            SampleInterest(MakePersonnummer(absl::StrCat("1980010", t + 1), serial));
+        v1::SubmitInterestResponse resp;
+        const grpc::Status st = stub->SubmitInterest(Ctx(token_).get(), req, &resp);
+        std::lock_guard<std::mutex> lock(mu);
+        ++codes[st.error_code()];
+        if (st.ok()) acknowledged.push_back(resp.interest().id());
+      }
+    });
+  }
+  auto await_health = [&](const std::string& want) {
+    std::string status;
+    for (int i = 0; i < 100 && status != want; ++i) {
+      absl::SleepFor(absl::Milliseconds(100));
+      status = HealthCheck(server_->address());
+    }
+    return status;
+  };
+  auto acks = [&] {
+    std::lock_guard<std::mutex> lock(mu);
+    return acknowledged.size();
+  };
+  absl::SleepFor(absl::Milliseconds(500));
+  const size_t before = acks();
+  auto admin = db_.Admin();
+  const std::string role = db_.Role("recruitment");
+  ASSERT_TRUE(admin->ExecScript("ALTER ROLE " + role + " NOLOGIN").ok());
+  ASSERT_TRUE(admin
+                  ->ExecScript(absl::StrCat(
+                      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '",
+                      db_.name(), "' AND usename = '", role, "'"))
+                  .ok());
+  EXPECT_EQ(await_health("NOT_SERVING"), "NOT_SERVING");
+  absl::SleepFor(absl::Milliseconds(500));
+  ASSERT_TRUE(admin->ExecScript("ALTER ROLE " + role + " LOGIN").ok());
+  EXPECT_EQ(await_health("SERVING"), "SERVING");
+  const size_t recovered = acks();
+  absl::SleepFor(absl::Milliseconds(500));
+  stop = true;
+  for (auto& w : writers) w.join();
+
+  EXPECT_GT(before, 0u);
+  EXPECT_GT(acknowledged.size(), recovered) << "writes succeed again by themselves";
+  EXPECT_GT(codes[grpc::StatusCode::UNAVAILABLE], 0) << "the outage was met";
+  for (const auto& [code, n] : codes) {
+    EXPECT_TRUE(code == grpc::StatusCode::OK || code == grpc::StatusCode::UNAVAILABLE)
+        << n << " calls ended with " << code;
+  }
+  // Every acknowledged write is there.
+  ASSERT_FALSE(acknowledged.empty());
+  EXPECT_EQ(db_.Count(absl::StrCat("SELECT count(*) FROM recruitment.interest WHERE id IN ('",
+                                   absl::StrJoin(acknowledged, "','"), "')")),
+            static_cast<int64_t>(acknowledged.size()));
 }
 
 TEST_F(AbuseE2E, MalformedAndOversizedMessagesAreRefusedAndTheServerKeepsServing) {
