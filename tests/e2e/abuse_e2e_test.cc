@@ -2,8 +2,6 @@
 // malformed and oversized messages, and clients that retry after their own timeout. Each is refused
 // or absorbed cleanly and the server keeps serving.
 
-#include <grpcpp/generic/generic_stub.h>
-
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -21,28 +19,6 @@ namespace fhv::testing {
 namespace {
 
 using AbuseE2E = RecruitmentFixture;
-
-// Sends `bytes` as the request of `method` (full path) without any parsing on our side.
-grpc::Status CallRaw(const std::string& address, const std::string& method,
-                     const std::string& bytes, const std::string& token) {
-  grpc::GenericStub stub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
-  auto ctx = Ctx(token);
-  grpc::Slice slice(bytes);
-  grpc::ByteBuffer request(&slice, 1), response;
-  std::mutex mu;
-  std::condition_variable cv;
-  bool done = false;
-  grpc::Status status;
-  stub.UnaryCall(ctx.get(), method, grpc::StubOptions(), &request, &response, [&](grpc::Status st) {
-    std::lock_guard<std::mutex> lock(mu);
-    status = std::move(st);
-    done = true;
-    cv.notify_one();
-  });
-  std::unique_lock<std::mutex> lock(mu);
-  cv.wait(lock, [&] { return done; });
-  return status;
-}
 
 TEST_F(AbuseE2E, ABurstFarAboveThePoolIsRefusedFastAndTheServiceServesAfterwards) {
   // A small pool with a short queue, beside the fixture's server, on the same database.
@@ -189,6 +165,8 @@ TEST_F(AbuseE2E, TheDatabaseGoneUnderLoadLosesNoAcknowledgedWrite) {
 }
 
 TEST_F(AbuseE2E, MalformedAndOversizedMessagesAreRefusedAndTheServerKeepsServing) {
+  grpc::GenericStub raw(
+      grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials()));
   const std::string get_interest = "/fhv.recruitment.v1.RecruitmentService/GetInterest";
   const std::string submit = "/fhv.recruitment.v1.RecruitmentService/SubmitInterest";
   // gRPC 1.51's callback API answers a request it cannot decode with UNIMPLEMENTED and no
@@ -202,20 +180,20 @@ TEST_F(AbuseE2E, MalformedAndOversizedMessagesAreRefusedAndTheServerKeepsServing
   v1::GetInterestRequest well_formed;
   well_formed.set_id(fine->interest().id());
   grpc::Status served =
-      CallRaw(server_->address(), get_interest, well_formed.SerializeAsString(), token_);
+      CallRaw(raw, get_interest, well_formed.SerializeAsString(), token_, nullptr);
   ASSERT_TRUE(served.ok()) << served.error_code() << ": " << served.error_message();
   // Not a protobuf message at all: a truncated varint.
-  grpc::Status st = CallRaw(server_->address(), get_interest, "\xff\xff\xff\xff", token_);
+  grpc::Status st = CallRaw(raw, get_interest, "\xff\xff\xff\xff", token_, nullptr);
   EXPECT_TRUE(refused_cleanly(st)) << st.error_code() << ": " << st.error_message();
   // A length that runs past the end.
-  st = CallRaw(server_->address(), get_interest,
+  st = CallRaw(raw, get_interest,
                std::string("\x0a\x7f"
                            "abc",
                            5),
-               token_);
+               token_, nullptr);
   EXPECT_TRUE(refused_cleanly(st)) << st.error_code() << ": " << st.error_message();
   // Invalid UTF-8 in a string field (id = 0xc3 0x28).
-  st = CallRaw(server_->address(), get_interest, std::string("\x0a\x02\xc3\x28", 4), token_);
+  st = CallRaw(raw, get_interest, std::string("\x0a\x02\xc3\x28", 4), token_, nullptr);
   EXPECT_TRUE(refused_cleanly(st)) << st.error_code() << ": " << st.error_message();
 
   // Larger than the 8 MiB a server takes.
@@ -223,7 +201,7 @@ TEST_F(AbuseE2E, MalformedAndOversizedMessagesAreRefusedAndTheServerKeepsServing
   huge.set_request_id(NewUuid());
   *huge.mutable_interest() = SampleInterest(MakePersonnummer("19800101", 2));
   huge.mutable_interest()->set_note(std::string(9 << 20, 'x'));
-  st = CallRaw(server_->address(), submit, huge.SerializeAsString(), token_);
+  st = CallRaw(raw, submit, huge.SerializeAsString(), token_, nullptr);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << st.error_message();
 
   // A huge repeated field inside the limit: refused by validation, with an answer of

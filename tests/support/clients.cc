@@ -3,9 +3,7 @@
 #include <grpcpp/generic/generic_stub.h>
 
 #include <chrono>
-#include <condition_variable>
 #include <future>
-#include <mutex>
 #include <sstream>
 
 #include "absl/strings/numbers.h"
@@ -131,32 +129,33 @@ std::string ReflectionListServices(const std::string& address) {
   return bytes;
 }
 
+grpc::Status CallRaw(grpc::GenericStub& stub, const std::string& method,
+                     const std::string& request_bytes, const std::string& token,
+                     std::string* response_bytes) {
+  auto ctx = Ctx(token);
+  grpc::Slice slice(request_bytes);
+  grpc::ByteBuffer request(&slice, 1), response;
+  std::promise<grpc::Status> done;
+  stub.UnaryCall(ctx.get(), method, grpc::StubOptions(), &request, &response,
+                 [&](grpc::Status st) { done.set_value(std::move(st)); });
+  grpc::Status status = done.get_future().get();
+  if (status.ok() && response_bytes != nullptr) {
+    std::vector<grpc::Slice> slices;
+    (void)response.Dump(&slices);
+    response_bytes->clear();
+    for (const auto& s : slices) {
+      response_bytes->append(reinterpret_cast<const char*>(s.begin()), s.size());
+    }
+  }
+  return status;
+}
+
 std::string HealthCheck(const std::string& address) {
   grpc::GenericStub stub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
-  grpc::ClientContext ctx;
-  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
   // HealthCheckRequest{service: ""} is the empty message.
-  grpc::Slice empty("", 0);
-  grpc::ByteBuffer request(&empty, 1);
-  grpc::ByteBuffer response;
-  grpc::Status status;
-  bool done = false;
-  std::mutex mu;
-  std::condition_variable cv;
-  stub.UnaryCall(&ctx, "/grpc.health.v1.Health/Check", grpc::StubOptions(), &request, &response,
-                 [&](grpc::Status s) {
-                   std::lock_guard<std::mutex> lock(mu);
-                   status = std::move(s);
-                   done = true;
-                   cv.notify_one();
-                 });
-  std::unique_lock<std::mutex> lock(mu);
-  cv.wait(lock, [&] { return done; });
-  if (!status.ok()) return absl::StrCat("error ", status.error_code());
-  std::vector<grpc::Slice> slices;
-  (void)response.Dump(&slices);
   std::string bytes;
-  for (const auto& s : slices) bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
+  const grpc::Status status = CallRaw(stub, "/grpc.health.v1.Health/Check", "", "", &bytes);
+  if (!status.ok()) return absl::StrCat("error ", status.error_code());
   // HealthCheckResponse{status = 1 (SERVING) | 2 (NOT_SERVING)}: field 1, varint.
   if (bytes == std::string("\x08\x01", 2)) return "SERVING";
   if (bytes == std::string("\x08\x02", 2)) return "NOT_SERVING";
@@ -169,17 +168,11 @@ std::map<std::string, grpc::StatusCode> CallEveryMethodWithoutToken(const std::s
   const auto* descriptor =
       google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(service);
   if (descriptor == nullptr) return codes;
-  auto channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
-  grpc::GenericStub stub(channel);
+  grpc::GenericStub stub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
   for (int i = 0; i < descriptor->method_count(); ++i) {
     const std::string method = descriptor->method(i)->name();
-    grpc::ClientContext ctx;
-    grpc::Slice empty("", 0);
-    grpc::ByteBuffer request(&empty, 1), response;
-    std::promise<grpc::Status> done;
-    stub.UnaryCall(&ctx, absl::StrCat("/", service, "/", method), grpc::StubOptions(), &request,
-                   &response, [&](grpc::Status st) { done.set_value(st); });
-    codes[method] = done.get_future().get().error_code();
+    codes[method] =
+        CallRaw(stub, absl::StrCat("/", service, "/", method), "", "", nullptr).error_code();
   }
   return codes;
 }

@@ -2,6 +2,7 @@
 
 // Client-side helpers for tests that call the real binaries over gRPC.
 
+#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 
 #include <map>
@@ -57,6 +58,12 @@ std::string ReflectionListServices(const std::string& address);
 // the status code of each, by method name (empty if the service is unknown).
 std::map<std::string, grpc::StatusCode> CallEveryMethodWithoutToken(const std::string& address,
                                                                     const std::string& service);
+
+// Calls `method` (full path, "/pkg.Service/Method") with `request_bytes` as they are, with
+// `token` (none if empty) and a 10 s deadline; the answer's bytes in `*response_bytes` if given.
+grpc::Status CallRaw(grpc::GenericStub& stub, const std::string& method,
+                     const std::string& request_bytes, const std::string& token,
+                     std::string* response_bytes);
 
 // grpc.health.v1.Health/Check for the whole server: "SERVING", "NOT_SERVING" or the
 // error code's name.

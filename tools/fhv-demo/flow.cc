@@ -272,7 +272,6 @@ class Demo {
     iv1::Investigation inv = Call("open the investigation", investigation_.Next(),
                                   &S::OpenInvestigation, open, "investigator")
                                  .investigation();
-    ids_.investigation_id = inv.investigation_id();
     out_.Step("investigation", "Malå's investigator",
               absl::StrCat("opens investigation ", inv.investigation_id(),
                            " (method Nya Kälvesten) for the applicant's household of ",
@@ -407,7 +406,6 @@ class Demo {
     request_ = Call("send the placement request", placement_.Next(), &S::CreatePlacementRequest,
                     create, "case_worker")
                    .placement_request();
-    ids_.placement_request_id = request_.placement_request_id();
     out_.Step("placement", "Malå's social worker (socialtjänst)",
               absl::StrCat("asks the family home unit for a foster home for a ", ChildAge(),
                            "-year-old, ", "voluntary care (SoL), from today: request ",

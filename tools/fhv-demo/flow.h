@@ -40,9 +40,7 @@ struct FlowOptions {
 // What the flow made.
 struct FlowIds {
   std::string applicant_id;
-  std::string investigation_id;
   std::string home_id;
-  std::string placement_request_id;
   std::string placement_id;
   std::string agreement_id;
   std::string payment_run_id;
