@@ -12,7 +12,9 @@
 #                                 creates the suite's roles and schemas, migrates the service
 #   bench_keygen                  a signing key in WORK/keys
 #   bench_mint <file> <user> <org> <org_kind> <roles> [<regions>]   a token into <file>
-#   bench_start_service           starts the service; sets SERVICE_PID, GRPC_PORT, METRICS_PORT
+#   bench_start_service [<service> [<flag>...]]   starts fhv-<service> (default BENCH_SERVICE)
+#                                 with the flags; sets SERVICE_PID, GRPC_PORT, METRICS_PORT
+#   bench_migrate <service>       migrates another service's schema; prints its DSN
 #   bench_positive <flag> <value> fail unless <value> is a positive whole number
 #   elapsed                       the time since the driver started, e.g. 1m05s
 # Everything it starts (cluster, service, keys) is removed by bench_cleanup.
@@ -33,6 +35,7 @@ readonly READY_TIMEOUT_S=30
 
 WORK=""
 SERVICE_PID=""
+SERVICE_PIDS=()
 START_SECONDS="${SECONDS}"
 
 elapsed() {
@@ -43,23 +46,27 @@ elapsed() {
 bench_cleanup() {
   local rc=$?
   set +e
-  if [[ -n "${SERVICE_PID}" ]] && kill -0 "${SERVICE_PID}" 2>/dev/null; then
-    kill -TERM "${SERVICE_PID}" 2>/dev/null
-    local i
+  local pid i
+  for pid in "${SERVICE_PIDS[@]}"; do
+    kill -0 "${pid}" 2>/dev/null || continue
+    kill -TERM "${pid}" 2>/dev/null
     for ((i = 0; i < 100; i++)); do
-      kill -0 "${SERVICE_PID}" 2>/dev/null || break
+      kill -0 "${pid}" 2>/dev/null || break
       sleep 0.1
     done
-    kill -KILL "${SERVICE_PID}" 2>/dev/null
-    wait "${SERVICE_PID}" 2>/dev/null
-  fi
+    kill -KILL "${pid}" 2>/dev/null
+    wait "${pid}" 2>/dev/null
+  done
   if [[ -n "${WORK}" && -d "${WORK}" ]]; then
     (fhv_pg_stop "${WORK}/pg/data") || fhv_warn "could not stop the benchmark's PostgreSQL cluster"
     if [[ "${rc}" -ne 0 && -d "${BUILD_DIR}" ]]; then
       # Keep the logs of a failed run.
       cp -f -- "${WORK}/pg/postgres.log" "${BUILD_DIR}/bench-postgres.log" 2>/dev/null
-      cp -f -- "${WORK}/${BENCH_SERVICE}.log" "${BUILD_DIR}/bench-${BENCH_SERVICE}.log" 2>/dev/null
-      fhv_log "logs kept in ${BUILD_DIR#"${REPO}/"}/bench-postgres.log and bench-${BENCH_SERVICE}.log"
+      local log
+      for log in "${WORK}"/*.log; do
+        [[ -f "${log}" ]] && cp -f -- "${log}" "${BUILD_DIR}/bench-${log##*/}"
+      done
+      fhv_log "logs kept in ${BUILD_DIR#"${REPO}/"}/bench-*.log"
     fi
     rm -rf -- "${WORK}"
   fi
@@ -108,13 +115,17 @@ bench_start_postgres() {
   PG_PID="$(head -n 1 -- "${WORK}/pg/data/postmaster.pid" 2>/dev/null || true)"
   fhv_pg_setup_suite "host=127.0.0.1 port=${PG_PORT} user=${PG_SUPERUSER} dbname=postgres" \
     "${DB_NAME}"
-  DSN="host=127.0.0.1 port=${PG_PORT} dbname=${DB_NAME} user=fhv_${BENCH_SERVICE}"
-  fhv_log "migrating ${BENCH_SERVICE}"
-  local out
-  if ! out="$(FHV_DATABASE_DSN="${DSN}" "${BIN_DIR}/fhv-${BENCH_SERVICE}" --migrate 2>&1)"; then
+  DSN="$(bench_migrate "${BENCH_SERVICE}")"
+}
+
+bench_migrate() {
+  local dsn="host=127.0.0.1 port=${PG_PORT} dbname=${DB_NAME} user=fhv_$1" out
+  fhv_log "migrating $1" >&2
+  if ! out="$(FHV_DATABASE_DSN="${dsn}" "${BIN_DIR}/fhv-$1" --migrate 2>&1)"; then
     printf '%s\n' "${out}" >&2
-    fhv_die "migrations of ${BENCH_SERVICE} failed"
+    fhv_die "migrations of $1 failed"
   fi
+  printf '%s\n' "${dsn}"
 }
 
 bench_keygen() {
@@ -132,15 +143,18 @@ bench_mint() {
 }
 
 bench_start_service() {
-  local name="fhv-${BENCH_SERVICE}" log="${WORK}/${BENCH_SERVICE}.log"
-  local ready="${WORK}/${BENCH_SERVICE}.ready"
+  local service="${1:-${BENCH_SERVICE}}"
+  [[ $# -gt 0 ]] && shift
+  local name="fhv-${service}" log="${WORK}/${service}.log" ready="${WORK}/${service}.ready"
+  local dsn="host=127.0.0.1 port=${PG_PORT} dbname=${DB_NAME} user=fhv_${service}"
   fhv_log "starting ${name} (log: ${log})"
   # The DSN goes in the environment, not on the command line.
-  FHV_DATABASE_DSN="${DSN}" "${BIN_DIR}/${name}" \
+  FHV_DATABASE_DSN="${dsn}" "${BIN_DIR}/${name}" \
     --grpc_address=127.0.0.1:0 --metrics_address=127.0.0.1:0 \
     --jwt_public_keys="${WORK}/keys/bench.pub.pem" --jwt_issuer="${JWT_ISSUER}" \
-    --ready_file="${ready}" </dev/null >"${log}" 2>&1 &
+    --ready_file="${ready}" "$@" </dev/null >"${log}" 2>&1 &
   SERVICE_PID=$!
+  SERVICE_PIDS+=("${SERVICE_PID}")
   local deadline=$((SECONDS + READY_TIMEOUT_S))
   until [[ -f "${ready}" ]]; do
     if ! kill -0 "${SERVICE_PID}" 2>/dev/null; then
