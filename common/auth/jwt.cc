@@ -12,6 +12,7 @@
 #include <openssl/rsa.h>
 
 #include <cmath>
+#include <cstdint>
 #include <fstream>
 #include <optional>
 #include <sstream>
@@ -153,6 +154,45 @@ bool Base64UrlDecode(absl::string_view in, std::string* out) {
   if (in.size() % 4 == 1) return false;
   if (!absl::WebSafeBase64Unescape(in, out)) return false;
   return absl::WebSafeBase64Escape(*out) == in;
+}
+
+// True if `s` is well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, at most
+// U+10FFFF), as JSON text must be.
+bool IsUtf8(absl::string_view s) {
+  static constexpr uint32_t kMinCodePoint[] = {0, 0x80, 0x800, 0x10000};
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto lead = static_cast<unsigned char>(s[i]);
+    size_t continuation;
+    uint32_t code_point;
+    if (lead < 0x80) {
+      ++i;
+      continue;
+    } else if ((lead & 0xE0) == 0xC0) {
+      continuation = 1;
+      code_point = lead & 0x1F;
+    } else if ((lead & 0xF0) == 0xE0) {
+      continuation = 2;
+      code_point = lead & 0x0F;
+    } else if ((lead & 0xF8) == 0xF0) {
+      continuation = 3;
+      code_point = lead & 0x07;
+    } else {
+      return false;
+    }
+    if (s.size() - i <= continuation) return false;
+    for (size_t k = 1; k <= continuation; ++k) {
+      const auto byte = static_cast<unsigned char>(s[i + k]);
+      if ((byte & 0xC0) != 0x80) return false;
+      code_point = (code_point << 6) | (byte & 0x3F);
+    }
+    if (code_point < kMinCodePoint[continuation] || code_point > 0x10FFFF ||
+        (code_point >= 0xD800 && code_point <= 0xDFFF)) {
+      return false;
+    }
+    i += continuation + 1;
+  }
+  return true;
 }
 
 // Parses a JSON object. Returns false for anything else (arrays, scalars, syntax errors).
@@ -570,12 +610,15 @@ absl::StatusOr<std::string> TokenSigner::Mint(const Principal& principal, absl::
                                               absl::Duration ttl) const {
   if (ttl <= absl::ZeroDuration()) return absl::InvalidArgumentError("ttl must be positive");
   if (principal.user.empty()) return absl::InvalidArgumentError("user is empty");
+  if (!IsUtf8(principal.user)) return absl::InvalidArgumentError("user is not valid UTF-8");
   if (absl::Status s = ValidateOrgId(principal.org_kind, principal.org_id); !s.ok()) return s;
   for (const std::string& role : principal.roles) {
     if (role.empty()) return absl::InvalidArgumentError("empty role");
+    if (!IsUtf8(role)) return absl::InvalidArgumentError("a role is not valid UTF-8");
   }
   for (const std::string& region : principal.regions) {
     if (region.empty()) return absl::InvalidArgumentError("empty region");
+    if (!IsUtf8(region)) return absl::InvalidArgumentError("a region is not valid UTF-8");
   }
 
   Struct header;

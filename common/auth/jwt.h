@@ -103,8 +103,9 @@ class TokenSigner {
 
   // Returns a token for `principal` with iat = now and exp = now + ttl (whole seconds, rounded
   // down); `principal.expires_at` is ignored. Returns INVALID_ARGUMENT if ttl <= 0, the user is
-  // empty, the org id does not fit its kind (ValidateOrgId), a role or region is empty, or the
-  // token would exceed kMaxTokenBytes; INTERNAL if OpenSSL fails.
+  // empty, the org id does not fit its kind (ValidateOrgId), a role or region is empty, the user,
+  // a role or a region is not valid UTF-8 (JSON cannot carry it), or the token would exceed
+  // kMaxTokenBytes; INTERNAL if OpenSSL fails.
   absl::StatusOr<std::string> Mint(const Principal& principal, absl::Time now,
                                    absl::Duration ttl) const;
 

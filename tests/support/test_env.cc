@@ -65,10 +65,11 @@ std::string AdminDsn() {
   return dsn;
 }
 
-TestDatabase::TestDatabase(const std::vector<std::string>& services) : services_(services) {
+TestDatabase::TestDatabase(const std::vector<std::string>& services, std::string admin_dsn)
+    : admin_dsn_(admin_dsn.empty() ? AdminDsn() : std::move(admin_dsn)), services_(services) {
   absl::BitGen gen;
   name_ = absl::StrCat("fhv_t_", absl::Uniform<uint64_t>(gen));
-  auto admin = db::Connection::Open(AdminDsn(), nullptr);
+  auto admin = db::Connection::Open(admin_dsn_, nullptr);
   if (!admin.ok()) {
     ADD_FAILURE() << "cannot reach the test database: " << admin.status();
     return;
@@ -90,7 +91,7 @@ TestDatabase::TestDatabase(const std::vector<std::string>& services) : services_
 }
 
 TestDatabase::~TestDatabase() {
-  auto admin = db::Connection::Open(AdminDsn(), nullptr);
+  auto admin = db::Connection::Open(admin_dsn_, nullptr);
   if (!admin.ok()) return;
   (void)(*admin)->ExecScript(absl::StrCat("DROP DATABASE IF EXISTS ", name_, " WITH (FORCE)"));
   for (const auto& s : services_) {
@@ -99,11 +100,11 @@ TestDatabase::~TestDatabase() {
 }
 
 std::string TestDatabase::Dsn(const std::string& service) const {
-  return absl::StrCat(AdminDsn(), " dbname=", name_, " user=", Role(service));
+  return absl::StrCat(admin_dsn_, " dbname=", name_, " user=", Role(service));
 }
 
 std::string TestDatabase::AdminDsnForDb() const {
-  return absl::StrCat(AdminDsn(), " dbname=", name_);
+  return absl::StrCat(admin_dsn_, " dbname=", name_);
 }
 
 std::unique_ptr<db::Connection> TestDatabase::Admin() const {

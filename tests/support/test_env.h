@@ -26,7 +26,8 @@ std::string AdminDsn();
 // of its own made for this database; database and roles are dropped at destruction.
 class TestDatabase {
  public:
-  explicit TestDatabase(const std::vector<std::string>& services);
+  // On the cluster of `admin_dsn` (a superuser's DSN); empty: AdminDsn().
+  explicit TestDatabase(const std::vector<std::string>& services, std::string admin_dsn = "");
   ~TestDatabase();
   const std::string& name() const { return name_; }
   // DSN as the service's own role.
@@ -42,6 +43,7 @@ class TestDatabase {
   int64_t Count(const std::string& sql) const;
 
  private:
+  std::string admin_dsn_;
   std::string name_;
   std::vector<std::string> services_;
 };

@@ -14,6 +14,11 @@ using Wide = __int128;
 // Per month from a yearly basis-point share of pbb: pbb × bp / 10000 / 12.
 constexpr int64_t kYearlyBpPerMonth = 120000;
 
+// The largest figures a rate table may hold where they multiply: pbb (1 000 000 SEK, some 17
+// times today's) and a percentage (1000 %). Their products stay far inside int64 öre.
+constexpr int64_t kMaxPrisbasbeloppOre = 100'000'000;
+constexpr int32_t kMaxBasisPoints = 100'000;
+
 // n / d rounded half away from zero; d > 0.
 int64_t RoundDiv(Wide n, Wide d) {
   Wide q = n / d;
@@ -164,7 +169,8 @@ absl::StatusOr<std::vector<Line>> MonthLines(const AgreementPeriod& a, const v1:
       Wide num =
           t.expense_allowance_fixed_monthly_ore() > 0
               ? static_cast<Wide>(t.expense_allowance_fixed_monthly_ore()) * kYearlyBpPerMonth
-              : pbb * std::max(0, band->base().basis_points() + t.expense_allowance_addition_bp());
+              : pbb * std::max<Wide>(
+                          0, Wide{band->base().basis_points()} + t.expense_allowance_addition_bp());
       const Wide free_num = std::min(num, max_num);
       Line allowance =
           Share(v1::PAYMENT_LINE_KIND_EXPENSE_ALLOWANCE, free_num, kYearlyBpPerMonth, days, dim);
@@ -209,7 +215,12 @@ absl::Status ValidateRateTable(const v1::RateTable& t) {
   if (t.year() < 2000 || t.year() > 9999) v.Add("rate_table.year", "must be 2000..9999");
   if (t.prisbasbelopp().amount_ore() <= 0) {
     v.Add("rate_table.prisbasbelopp", "must be positive");
+  } else if (t.prisbasbelopp().amount_ore() > kMaxPrisbasbeloppOre) {
+    v.Add("rate_table.prisbasbelopp", "must be at most 100 000 000 öre");
   }
+  auto check_bp_max = [&v](const std::string& field, int32_t bp) {
+    if (bp > kMaxBasisPoints) v.Add(field, "must be at most 100000 basis points");
+  };
   // Bands from age 0, without gaps or overlaps.
   auto check_bands = [&v](const std::string& field, std::vector<std::pair<int, int>> ranges) {
     if (ranges.empty()) {
@@ -235,6 +246,7 @@ absl::Status ValidateRateTable(const v1::RateTable& t) {
     if (b.tax_free_max().basis_points() < b.base().basis_points()) {
       v.Add(f + ".tax_free_max", "must not be below the base");
     }
+    check_bp_max(f + ".tax_free_max", b.tax_free_max().basis_points());
   }
   check_bands("rate_table.expense_allowance_bands", ranges);
   ranges.clear();
@@ -248,6 +260,7 @@ absl::Status ValidateRateTable(const v1::RateTable& t) {
     if (b.expense_allowance_max().basis_points() < b.expense_allowance_min().basis_points()) {
       v.Add(f + ".expense_allowance_max", "must not be below the minimum");
     }
+    check_bp_max(f + ".expense_allowance_max", b.expense_allowance_max().basis_points());
   }
   if (t.contact_family_bands_size() > 0) check_bands("rate_table.contact_family_bands", ranges);
   int base_levels = 0;
@@ -268,10 +281,12 @@ absl::Status ValidateRateTable(const v1::RateTable& t) {
     }
   }
   for (int i = 0; i < t.contact_person_expense_levels_size(); ++i) {
+    const std::string f =
+        absl::StrCat("rate_table.contact_person_expense_levels[", i, "].per_year");
     if (t.contact_person_expense_levels(i).per_year().basis_points() < 0) {
-      v.Add(absl::StrCat("rate_table.contact_person_expense_levels[", i, "].per_year"),
-            "must not be negative");
+      v.Add(f, "must not be negative");
     }
+    check_bp_max(f, t.contact_person_expense_levels(i).per_year().basis_points());
   }
   if (t.mileage_rate_per_km().amount_ore() < 0) {
     v.Add("rate_table.mileage_rate_per_km", "must not be negative");
@@ -279,6 +294,8 @@ absl::Status ValidateRateTable(const v1::RateTable& t) {
   if (t.contact_family_holiday_fee_multiplier().basis_points() < 0) {
     v.Add("rate_table.contact_family_holiday_fee_multiplier", "must not be negative");
   }
+  check_bp_max("rate_table.contact_family_holiday_fee_multiplier",
+               t.contact_family_holiday_fee_multiplier().basis_points());
   return v.ToStatus();
 }
 

@@ -20,8 +20,6 @@
 
 namespace fhv::payments {
 
-namespace v1 = ::fhv::payments::v1;
-
 // What a month's lines are computed from.
 struct AgreementPeriod {
   // A contact person (for a child or an adult) gets a contact person's lines; every other kind
@@ -72,8 +70,9 @@ absl::StatusOr<std::vector<Line>> MonthLines(const AgreementPeriod& agreement,
                                              const v1::RateTable& table, absl::CivilMonth month);
 
 // INVALID_ARGUMENT listing every violation of a rate table to be added: a positive
-// prisbasbelopp, age bands from 0 without gaps or overlaps, non-negative amounts, maxima not
-// below their base, exactly one fee level "BASE".
+// prisbasbelopp of at most 100 000 000 öre, age bands from 0 without gaps or overlaps,
+// non-negative amounts, maxima not below their base, percentages of at most 100000 basis points
+// (so that pbb × percentage stays far inside int64), exactly one fee level "BASE".
 absl::Status ValidateRateTable(const v1::RateTable& table);
 
 // A month of a request: INVALID_ARGUMENT naming `field` unless it is a calendar month.
