@@ -7,6 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
 #include "common/auth/jwt.h"
+#include "common/auth/token_cache.h"
 #include "common/db/pool.h"
 #include "common/db/transaction.h"
 #include "common/util/hash.h"
@@ -156,7 +157,7 @@ absl::StatusOr<auth::Principal> Authenticate(const Runtime& rt,
   if (header.empty()) return Unauthenticated("missing authorization: Bearer <token>");
   auto token = auth::TokenVerifier::FromAuthorizationHeader(header);
   if (!token.ok()) return Unauthenticated(token.status().message());
-  auto principal = rt.verifier->Verify(*token, rt.clock->Now());
+  auto principal = rt.tokens->Verify(*token, rt.clock->Now());
   if (!principal.ok()) return Unauthenticated(principal.status().message());
   // Identities go into audit rows and logs: printable characters only.
   for (const std::string* s : {&principal->user, &principal->org_id}) {

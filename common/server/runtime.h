@@ -13,7 +13,7 @@ namespace db {
 class Pool;
 }
 namespace auth {
-class TokenVerifier;
+class VerifiedTokens;
 }
 namespace audit {
 class GroupCommitter;
@@ -36,7 +36,8 @@ struct Runtime {
   Clock* clock = nullptr;
   metrics::Metrics* metrics = nullptr;
   db::Pool* pool = nullptr;
-  const auth::TokenVerifier* verifier = nullptr;
+  // Verifies bearer tokens (remembering the ones it accepted).
+  auth::VerifiedTokens* tokens = nullptr;
   audit::GroupCommitter* audit = nullptr;
   const events::Router* router = nullptr;
   // Calls to the suite's other services (--peers) with this service's token.

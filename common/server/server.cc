@@ -22,6 +22,7 @@
 #include "absl/time/clock.h"
 #include "common/audit/audit.h"
 #include "common/auth/jwt.h"
+#include "common/auth/token_cache.h"
 #include "common/db/pool.h"
 #include "common/events/outbox.h"
 #include "common/metrics/metrics.h"
@@ -184,6 +185,7 @@ int Main(int argc, char** argv, const ServiceSpec& spec) {
   auto verifier =
       auth::TokenVerifier::FromFiles(config->jwt_public_keys, {.issuer = config->jwt_issuer});
   if (!verifier.ok()) return Fail("bad JWT public keys", verifier.status());
+  auth::VerifiedTokens tokens(*verifier);
   std::optional<auth::TokenSigner> signer;
   if (!config->service_key.empty()) {
     auto s = auth::TokenSigner::FromFile(config->service_key, KidOf(config->service_key),
@@ -211,7 +213,7 @@ int Main(int argc, char** argv, const ServiceSpec& spec) {
              .clock = &Clock::System(),
              .metrics = &metrics,
              .pool = &pool,
-             .verifier = &*verifier,
+             .tokens = &tokens,
              .audit = &audit_committer,
              .router = &*router,
              .gauge_refresh = config->gauge_refresh};
