@@ -5,10 +5,8 @@
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 
 #include <atomic>
-#include <cstdio>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -41,16 +39,7 @@ RunResult PgSh(const std::vector<std::string>& args) {
   std::string cmd = absl::StrCat("bash -c ", ShellQuote(R"(source "$0" && "$@")"), " ",
                                  ShellQuote(FHV_SOURCE_DIR "/deploy/lib/pg.sh"));
   for (const auto& a : args) absl::StrAppend(&cmd, " ", ShellQuote(a));
-  absl::StrAppend(&cmd, " 2>&1");
-  RunResult result;
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (pipe == nullptr) return result;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof(buf), pipe)) > 0) result.output.append(buf, n);
-  const int status = pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
+  return RunCommand(cmd);
 }
 
 // Polls `done` every 20 ms until it holds or `timeout` passed; whether it held.

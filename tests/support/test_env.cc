@@ -283,7 +283,11 @@ RunResult RunBinary(const std::string& binary, const std::vector<std::string>& a
   parts.insert(parts.end(), args.begin(), args.end());
   std::string cmd;
   for (const auto& p : parts) absl::StrAppend(&cmd, "'", p, "' ");
-  absl::StrAppend(&cmd, "2>&1");
+  return RunCommand(cmd);
+}
+
+RunResult RunCommand(const std::string& command) {
+  const std::string cmd = absl::StrCat(command, " 2>&1");
   RunResult result;
   FILE* pipe = popen(cmd.c_str(), "r");
   if (pipe == nullptr) return result;

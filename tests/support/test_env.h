@@ -108,11 +108,14 @@ class ServiceProcess {
   int fixed_port_ = 0;
 };
 
-// Runs `bin/<binary> args...` to completion; returns its exit code and output.
+// The exit code (-1 if it did not exit) and the output, stdout and stderr, of a command.
 struct RunResult {
   int exit_code = -1;
   std::string output;
 };
+// Runs the shell command `command` to completion.
+RunResult RunCommand(const std::string& command);
+// Runs `bin/<binary> args...` to completion.
 RunResult RunBinary(const std::string& binary, const std::vector<std::string>& args);
 
 // GET http://127.0.0.1:<port><path>, the body ("" on error).
