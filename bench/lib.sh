@@ -26,7 +26,8 @@ readonly REPO
 # shellcheck source=SCRIPTDIR/../deploy/lib/pg.sh
 source "${REPO}/deploy/lib/pg.sh"
 
-readonly BUILD_DIR="${REPO}/build/bench"
+# FHV_BENCH_BUILD_DIR: another build tree (with --no-build, e.g. the tests' own: the smoke test).
+readonly BUILD_DIR="${FHV_BENCH_BUILD_DIR:-${REPO}/build/bench}"
 readonly BIN_DIR="${BUILD_DIR}/bin"
 readonly PG_SUPERUSER="fhv_bench"
 readonly DB_NAME="fhv_bench"

@@ -117,6 +117,7 @@ constexpr double kP99TargetMs = 20;
 // "Flat": the soak's last minute is at most this much above its second minute.
 constexpr double kFlatGrowthFraction = 0.05;
 constexpr double kFlatGrowthFloorMb = 8;
+constexpr size_t kMinSoakSamples = 10;
 
 int Failure(absl::string_view message) {
   std::cerr << "fhv-loadgen: " << message << "\n";
@@ -916,7 +917,17 @@ class Measurement {
     std::vector<std::string> services;
     for (size_t i = 0; i < pids.size(); ++i) {
       const auto& s = samples[i];
-      const size_t fifth = std::max<size_t>(1, s.size() / 5);
+      std::vector<std::string> points;
+      for (const auto& [at, kb] : s) points.push_back(absl::StrFormat("[%.0f,%d]", at, kb));
+      if (s.size() < kMinSoakSamples) {  // fifths of fewer samples say nothing
+        services.push_back(absl::StrFormat("\"%s\":{\"flat\":null,\"samples_s_kb\":[%s]}",
+                                           pids[i].first, absl::StrJoin(points, ",")));
+        std::cout << absl::StrFormat(
+            "soak: %s: too short to judge memory (%d samples, %d needed)\n", pids[i].first,
+            s.size(), kMinSoakSamples);
+        continue;
+      }
+      const size_t fifth = s.size() / 5;
       auto mean_mb = [&](size_t from, size_t to) {
         double sum = 0;
         int n = 0;
@@ -926,8 +937,6 @@ class Measurement {
       const double early = mean_mb(fifth, 2 * fifth), late = mean_mb(s.size() - fifth, s.size());
       const double allowed = std::max(kFlatGrowthFloorMb, early * kFlatGrowthFraction);
       const bool flat = late - early <= allowed;
-      std::vector<std::string> points;
-      for (const auto& [at, kb] : s) points.push_back(absl::StrFormat("[%.0f,%d]", at, kb));
       services.push_back(absl::StrFormat(
           "\"%s\":{\"early_mb\":%.1f,\"late_mb\":%.1f,\"growth_mb\":%.1f,\"allowed_mb\":%.1f,"
           "\"flat\":%s,\"samples_s_kb\":[%s]}",
