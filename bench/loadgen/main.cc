@@ -100,6 +100,7 @@ namespace rv1 = ::fhv::recruitment::v1;
 namespace pv1 = ::fhv::placement::v1;
 namespace cv1 = ::fhv::common::v1;
 using fhv::NewUuid;
+using fhv::ToDate;
 using fhv::bench::Done;
 using fhv::bench::LoadOptions;
 using fhv::bench::LoadResult;
@@ -135,14 +136,6 @@ absl::Status RequireFlags(std::initializer_list<std::pair<const char*, std::stri
     if (value.empty()) return absl::InvalidArgumentError(absl::StrCat("--", name, " is required"));
   }
   return absl::OkStatus();
-}
-
-cv1::Date ToDate(absl::CivilDay d) {
-  cv1::Date out;
-  out.set_year(static_cast<int32_t>(d.year()));
-  out.set_month(d.month());
-  out.set_day(d.day());
-  return out;
 }
 
 absl::CivilDay TodayUtc() { return absl::ToCivilDay(absl::Now(), absl::UTCTimeZone()); }
