@@ -133,7 +133,10 @@ class Run {
         per[s.op].push_back(ms);
         if (!s.ok) ++errors[s.op];
       }
-      for (const auto& [text, n] : c.errors) r.errors[text] += n;
+      for (const auto& [text, n] : c.errors) {
+        r.errors[text] += n;
+        r.failed_calls += n;
+      }
     }
     int64_t total_errors = 0;
     for (size_t i = 0; i < ops_.size(); ++i) {
@@ -189,9 +192,9 @@ std::string ToJson(const LoadResult& r) {
     ops.push_back(absl::StrCat(Quote(name), ":", LatencyJson(l)));
   }
   for (const auto& [text, n] : r.errors) errors.push_back(absl::StrCat(Quote(text), ":", n));
-  return absl::StrCat("{\"total\":", LatencyJson(r.total), ",\"operations\":{",
-                      absl::StrJoin(ops, ","), "},\"error_kinds\":{", absl::StrJoin(errors, ","),
-                      "}}");
+  return absl::StrCat("{\"total\":", LatencyJson(r.total), ",\"failed_calls\":", r.failed_calls,
+                      ",\"operations\":{", absl::StrJoin(ops, ","), "},\"error_kinds\":{",
+                      absl::StrJoin(errors, ","), "}}");
 }
 
 }  // namespace fhv::bench

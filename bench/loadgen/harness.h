@@ -48,6 +48,8 @@ struct LoadResult {
   std::map<std::string, Latencies> by_operation;
   // Error text (status code and message) → count, over the whole run; at most 20 kinds.
   std::map<std::string, int64_t> errors;
+  // Every failed call of the run, the warm-up and calls that ended after the window included.
+  int64_t failed_calls = 0;
 };
 
 // Runs `ops` (all asynchronous or all blocking) and measures them. Each call picks its
