@@ -218,6 +218,10 @@ int Main(int argc, char** argv, const ServiceSpec& spec) {
              .router = &*router,
              .gauge_refresh = config->gauge_refresh};
 
+  if (spec.prepare) {
+    if (auto st = spec.prepare(rt); !st.ok()) return Fail("cannot prepare the service", st);
+  }
+
   std::shared_ptr<grpc::ChannelCredentials> peer_creds = grpc::InsecureChannelCredentials();
   if (!config->peer_ca.empty()) {
     grpc::SslCredentialsOptions o;

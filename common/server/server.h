@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "common/db/migrate.h"
 #include "common/events/sink.h"
 #include "common/server/runtime.h"
@@ -28,6 +29,9 @@ struct ServiceSpec {
   std::function<std::vector<std::unique_ptr<grpc::Service>>(Runtime&)> make_services;
   // Registers the events this service consumes (optional).
   std::function<void(Runtime&, events::EventSink&)> consume;
+  // Runs once before the server listens (optional), e.g. to bring data derived by this
+  // binary's code up to date; an error stops the start.
+  std::function<absl::Status(Runtime&)> prepare;
 };
 
 // Parses flags, then migrates, verifies or serves. Returns the process exit code.

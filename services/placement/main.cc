@@ -3,6 +3,7 @@
 #include "absl/flags/flag.h"
 #include "common/server/server.h"
 #include "services/placement/src/grpc/placement_handlers.h"
+#include "services/placement/src/jobs/due_dates.h"
 
 ABSL_FLAG(int, emergency_accept_hours, 4,
           "emergency requests not accepted within this many hours are counted as late");
@@ -24,11 +25,16 @@ int main(int argc, char** argv) {
       {.name = "placement",
        .migrations = &fhv::placement::Migrations(),
        .routes = routes,
-       .make_services = [](fhv::server::Runtime& rt) {
-         std::vector<std::unique_ptr<grpc::Service>> services;
-         services.push_back(std::make_unique<fhv::placement::PlacementHandlers>(
-             rt, fhv::placement::Settings{.emergency_accept_within = absl::Hours(
-                                              absl::GetFlag(FLAGS_emergency_accept_hours))}));
-         return services;
-       }});
+       .make_services =
+           [](fhv::server::Runtime& rt) {
+             std::vector<std::unique_ptr<grpc::Service>> services;
+             services.push_back(std::make_unique<fhv::placement::PlacementHandlers>(
+                 rt, fhv::placement::Settings{.emergency_accept_within = absl::Hours(
+                                                  absl::GetFlag(FLAGS_emergency_accept_hours))}));
+             return services;
+           },
+       .prepare =
+           [](fhv::server::Runtime& rt) {
+             return fhv::placement::RebuildDueDates(*rt.pool, *rt.clock).status();
+           }});
 }

@@ -45,6 +45,13 @@ auth::Principal Staff(const std::string& org, const std::string& role) {
 fhv::common::v1::Date Day(absl::CivilDay d) { return ToDate(d); }
 absl::CivilDay Today() { return fhv::Today(absl::Now()); }
 
+// `day` six calendar months on; a day that the month lacks becomes its last day.
+absl::CivilDay SixMonthsOn(absl::CivilDay day) {
+  const absl::CivilMonth month = absl::CivilMonth(day) + 6;
+  return std::min(absl::CivilDay(month.year(), month.month(), day.day()),
+                  absl::CivilDay(month + 1) - 1);
+}
+
 class PlacementE2E : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -981,6 +988,119 @@ TEST_F(PlacementE2E, StatutoryItemsFallDueByTheRulesAndAreListedWithTheirCitatio
   EXPECT_THAT(page, ::testing::HasSubstr("fhv_placement_requests{"));
   EXPECT_THAT(page, ::testing::HasSubstr("fhv_placement_request_state_seconds_count"));
   EXPECT_THAT(page, ::testing::Not(::testing::HasSubstr("Nilsson")));
+}
+
+// The listing reads stored due dates: they follow every change of a placement, page by
+// (due date, placement, kind), and are recomputed at start when they were computed with other
+// rules or logic.
+TEST_F(PlacementE2E, DueItemsComeFromStoredDueDatesThatFollowEveryChange) {
+  const std::string home = RegisterHome(kAgency, 3);
+  std::vector<pv1::Placement> placed;
+  for (int i = 0; i < 3; ++i) {
+    auto create = NewRequest("20100505", 50 + i);
+    if (i == 0) create.set_legal_basis(pv1::LEGAL_BASIS_LVU_HOME_ENVIRONMENT);
+    pv1::PlacementRequest r = Create(create);
+    ASSERT_TRUE(ToProposed(r, home, agency_manager_, agency_consultant_,
+                           absl::StrCat("consultant-", kAgency), 170000)
+                    .ok());
+    ASSERT_TRUE(PutUp(r).ok());
+    ASSERT_TRUE(Step(r, &PStub::DecidePlacementRequest,
+                     Decision(pv1::DECIDER_KIND_COMMITTEE_MEMBER), committee_)
+                    .ok());
+    pv1::StartPlacementRequest start;
+    start.set_placement_request_id(r.placement_request_id());
+    start.set_etag(r.etag());
+    start.set_request_id(NewUuid());
+    *start.mutable_start_date() = Day(Today());
+    // The first child's care began a month ago in another home.
+    if (i == 0) *start.mutable_care_start_date() = Day(Today() - 30);
+    auto started = Call(&PStub::StartPlacement, start, case_worker_);
+    ASSERT_TRUE(started.ok()) << started.status();
+    placed.push_back(started->placement());
+  }
+
+  // Every review in the coming year, one a page: (due date, placement id) pairs.
+  auto reviews = [&]() {
+    std::vector<std::pair<absl::CivilDay, std::string>> out;
+    pv1::ListDueStatutoryItemsRequest list;
+    list.set_municipality_id(kMala);
+    *list.mutable_from_date() = Day(Today());
+    *list.mutable_to_date() = Day(Today() + 366);
+    list.add_kinds(pv1::STATUTORY_CLOCK_KIND_REVIEW);
+    list.set_page_size(1);
+    for (int pages = 0; pages < 10; ++pages) {
+      auto page = Call(&PStub::ListDueStatutoryItems, list, committee_);
+      EXPECT_TRUE(page.ok()) << page.status();
+      if (!page.ok()) break;
+      EXPECT_LE(page->items_size(), 1);
+      for (const auto& item : page->items()) {
+        EXPECT_THAT(item.rule_id(), ::testing::AnyOf("review-sol-2025", "review-lvu"));
+        out.emplace_back(*DayOf(item.due_date()), item.placement_id());
+      }
+      if (page->next_page_token().empty()) break;
+      list.set_page_token(page->next_page_token());
+    }
+    return out;
+  };
+  const absl::CivilDay in_six_months = SixMonthsOn(Today());
+  std::vector<std::string> later = {placed[1].placement_id(), placed[2].placement_id()};
+  std::sort(later.begin(), later.end());
+  using Listed = std::vector<std::pair<absl::CivilDay, std::string>>;
+  EXPECT_EQ(reviews(), (Listed{{SixMonthsOn(Today() - 30), placed[0].placement_id()},
+                               {in_six_months, later[0]},
+                               {in_six_months, later[1]}}));
+
+  // A review held today moves the first placement's next one; the second placement ends.
+  pv1::RecordStatutoryStepRequest step;
+  step.set_placement_id(placed[0].placement_id());
+  step.set_etag(placed[0].etag());
+  step.set_request_id(NewUuid());
+  step.mutable_step()->set_kind(pv1::STATUTORY_STEP_KIND_REVIEW_HELD);
+  *step.mutable_step()->mutable_step_date() = Day(Today());
+  step.mutable_step()->set_minute_reference("SN § 14");
+  ASSERT_TRUE(Call(&PStub::RecordStatutoryStep, step, committee_).ok());
+  pv1::EndPlacementRequest end;
+  end.set_placement_id(placed[1].placement_id());
+  end.set_etag(placed[1].etag());
+  *end.mutable_end_date() = Day(Today());
+  end.set_reason(pv1::PLACEMENT_END_REASON_REUNIFICATION);
+  ASSERT_TRUE(Call(&PStub::EndPlacement, end, case_worker_).ok());
+  std::vector<std::string> now_listed = {placed[0].placement_id(), placed[2].placement_id()};
+  std::sort(now_listed.begin(), now_listed.end());
+  const Listed expected = {{in_six_months, now_listed[0]}, {in_six_months, now_listed[1]}};
+  EXPECT_EQ(reviews(), expected);
+  EXPECT_EQ(
+      Count(absl::StrCat("SELECT count(*) FROM placement.placement_due WHERE placement_id = '",
+                         placed[1].placement_id(), "'")),
+      0);
+
+  // Stored due dates computed with other rules: wrong, missing, and of an ended placement.
+  auto admin = db_.Admin();
+  ASSERT_TRUE(admin
+                  ->ExecScript(absl::StrCat(
+                      "UPDATE placement.placement_due SET due_date = due_date - 1000 "
+                      "WHERE placement_id = '",
+                      placed[0].placement_id(),
+                      "'; DELETE FROM placement.placement_due WHERE placement_id = '",
+                      placed[2].placement_id(), "'; INSERT INTO placement.placement_due VALUES ('",
+                      placed[1].placement_id(), "', 1, '", kMala, "', 'review-sol-2025', '",
+                      absl::FormatCivilTime(Today() + 10),
+                      "'); UPDATE placement.due_dates_state SET fingerprint = 'other rules'"))
+                  .ok());
+  EXPECT_NE(reviews(), expected);
+  ASSERT_EQ(placement_->Stop(), 0);
+  ASSERT_TRUE(placement_->Start()) << placement_->Log();
+  EXPECT_EQ(reviews(), expected);
+  // Once at the first start (no placements yet) and once now.
+  const std::string log = placement_->Log();
+  int rebuilds = 0;
+  for (size_t at = 0; (at = log.find("statutory due dates recomputed\"", at)) != std::string::npos;
+       ++at) {
+    ++rebuilds;
+  }
+  EXPECT_EQ(rebuilds, 2) << log;
+  EXPECT_EQ(
+      Count("SELECT count(*) FROM placement.due_dates_state WHERE fingerprint = 'other rules'"), 0);
 }
 
 }  // namespace

@@ -230,5 +230,44 @@ TEST(Clocks, AnEarlyReviewCountsAndMovesTheNextOne) {
   EXPECT_EQ(S(d[0].due_date()), "2026-08-20");
 }
 
+// Stored due dates carry no "today": the item shown from one is overdue by the day asked.
+TEST(Clocks, ADueItemIsOverdueFromTheDayAfterItsDueDate) {
+  v1::Placement p;
+  p.set_placement_id("p-1");
+  p.set_placement_request_id("r-1");
+  p.set_home_id("h-1");
+  p.mutable_child()->set_child_id("c-1");
+  const auto rule = Rules()[0];
+  const absl::CivilDay due(2026, 8, 20);
+  auto item = DueItem(p, v1::STATUTORY_CLOCK_KIND_REVIEW, due, rule, due);
+  EXPECT_FALSE(item.overdue());
+  EXPECT_EQ(item.days_overdue(), 0);
+  EXPECT_EQ(S(item.due_date()), "2026-08-20");
+  EXPECT_EQ(item.child().child_id(), "c-1");
+  EXPECT_EQ(item.rule_id(), "review");
+  EXPECT_EQ(item.legal_citation(), "citation (test data)");
+  item = DueItem(p, v1::STATUTORY_CLOCK_KIND_REVIEW, due, rule, due + 12);
+  EXPECT_TRUE(item.overdue());
+  EXPECT_EQ(item.days_overdue(), 12);
+}
+
+// The stored due dates are recomputed when any rule changes, and only then.
+TEST(Clocks, TheDueDatesFingerprintChangesWithEveryRule) {
+  const auto rules = Rules();
+  const std::string base = DueDatesFingerprint(rules);
+  EXPECT_EQ(DueDatesFingerprint(Rules()), base);
+  for (size_t i = 0; i < rules.size(); ++i) {
+    auto changed = rules;
+    changed[i].set_first_due_after_months(changed[i].first_due_after_months() + 1);
+    EXPECT_NE(DueDatesFingerprint(changed), base) << i;
+  }
+  auto fewer = rules;
+  fewer.pop_back();
+  EXPECT_NE(DueDatesFingerprint(fewer), base);
+  auto renamed = rules;
+  renamed[0].set_name("a new name");
+  EXPECT_NE(DueDatesFingerprint(renamed), base);
+}
+
 }  // namespace
 }  // namespace fhv::placement

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <map>
 
+#include "absl/strings/str_cat.h"
 #include "common/util/dates.h"
+#include "common/util/hash.h"
 
 namespace fhv::placement {
 namespace {
@@ -152,44 +154,31 @@ ClockFacts FactsOf(const v1::Placement& placement) {
   return f;
 }
 
-std::vector<v1::StatutoryDueItem> DueItems(const std::vector<v1::Placement>& placements,
-                                           const std::vector<v1::StatutoryClockRule>& rules,
-                                           const DueQuery& query, absl::CivilDay today) {
-  std::map<std::string, const v1::StatutoryClockRule*> rule_of;
-  for (const auto& r : rules) rule_of[r.rule_id()] = &r;
-  std::vector<v1::StatutoryDueItem> out;
-  for (const auto& p : placements) {
-    for (const auto& d : Deadlines(FactsOf(p), rules, today)) {
-      const absl::CivilDay due = *DayOf(d.due_date());
-      if (due > query.to || (due < query.from && !(query.include_overdue && due < today))) {
-        continue;
-      }
-      if (!query.kinds.empty() &&
-          std::find(query.kinds.begin(), query.kinds.end(), d.kind()) == query.kinds.end()) {
-        continue;
-      }
-      v1::StatutoryDueItem& item = out.emplace_back();
-      item.set_placement_id(p.placement_id());
-      item.set_placement_request_id(p.placement_request_id());
-      *item.mutable_child() = p.child();
-      item.set_home_id(p.home_id());
-      item.set_kind(d.kind());
-      *item.mutable_due_date() = d.due_date();
-      item.set_overdue(d.overdue());
-      item.set_days_overdue(d.overdue() ? static_cast<int>(today - due) : 0);
-      item.set_rule_id(d.rule_id());
-      const auto* rule = rule_of.at(d.rule_id());
-      item.set_rule_name(rule->name());
-      item.set_legal_citation(rule->legal_citation());
-    }
+std::string DueDatesFingerprint(const std::vector<v1::StatutoryClockRule>& rules) {
+  std::string data = absl::StrCat("clock-logic-", kClockLogicVersion);
+  for (const auto& rule : rules) {
+    const std::string bytes = rule.SerializeAsString();
+    absl::StrAppend(&data, "|", bytes.size(), ":", bytes);
   }
-  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
-    const auto da = *DayOf(a.due_date()), db = *DayOf(b.due_date());
-    if (da != db) return da < db;
-    if (a.placement_id() != b.placement_id()) return a.placement_id() < b.placement_id();
-    return a.kind() < b.kind();
-  });
-  return out;
+  return Sha256Hex(data);
+}
+
+v1::StatutoryDueItem DueItem(const v1::Placement& placement, v1::StatutoryClockKind kind,
+                             absl::CivilDay due, const v1::StatutoryClockRule& rule,
+                             absl::CivilDay today) {
+  v1::StatutoryDueItem item;
+  item.set_placement_id(placement.placement_id());
+  item.set_placement_request_id(placement.placement_request_id());
+  *item.mutable_child() = placement.child();
+  item.set_home_id(placement.home_id());
+  item.set_kind(kind);
+  *item.mutable_due_date() = ToDate(due);
+  item.set_overdue(due < today);
+  item.set_days_overdue(due < today ? static_cast<int>(today - due) : 0);
+  item.set_rule_id(rule.rule_id());
+  item.set_rule_name(rule.name());
+  item.set_legal_citation(rule.legal_citation());
+  return item;
 }
 
 }  // namespace fhv::placement

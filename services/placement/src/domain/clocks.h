@@ -4,6 +4,7 @@
 // due, from the rules (data, see StatutoryClockRule) and the steps recorded. No I/O.
 
 #include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -53,18 +54,17 @@ std::vector<v1::StatutoryDeadline> Deadlines(const ClockFacts& facts,
 // The facts of a stored placement.
 ClockFacts FactsOf(const v1::Placement& placement);
 
-// What ListDueStatutoryItems asks for.
-struct DueQuery {
-  absl::CivilDay from, to;
-  bool include_overdue = false;
-  std::vector<v1::StatutoryClockKind> kinds;  // empty: all
-};
+// The version of the clock logic above. Bump it with every change that moves a due date for
+// the same facts and rules: the service then recomputes the stored due dates at start.
+inline constexpr int kClockLogicVersion = 1;
 
-// The next deadline of each clock of `placements` that falls in [from, to] (or before `from`
-// when include_overdue), earliest due first, then by placement id and kind; each names its
-// rule and citation.
-std::vector<v1::StatutoryDueItem> DueItems(const std::vector<v1::Placement>& placements,
-                                           const std::vector<v1::StatutoryClockRule>& rules,
-                                           const DueQuery& query, absl::CivilDay today);
+// What stored due dates computed by this logic from `rules` are valid for.
+std::string DueDatesFingerprint(const std::vector<v1::StatutoryClockRule>& rules);
+
+// The item ListDueStatutoryItems shows for the clock of `kind` of `placement` that falls due on
+// `due` by `rule`, as of `today`.
+v1::StatutoryDueItem DueItem(const v1::Placement& placement, v1::StatutoryClockKind kind,
+                             absl::CivilDay due, const v1::StatutoryClockRule& rule,
+                             absl::CivilDay today);
 
 }  // namespace fhv::placement

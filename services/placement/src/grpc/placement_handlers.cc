@@ -1,6 +1,7 @@
 #include "services/placement/src/grpc/placement_handlers.h"
 
 #include <algorithm>
+#include <map>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -200,6 +201,12 @@ absl::Status WithDeadlines(db::Connection& conn, v1::Placement& p, absl::CivilDa
   p.clear_deadlines();
   for (auto& d : Deadlines(FactsOf(p), *rules, today)) *p.add_deadlines() = std::move(d);
   return absl::OkStatus();
+}
+
+// After a write of the placement: its deadlines as of today, and its stored due dates.
+absl::Status WithStoredDeadlines(db::Connection& conn, v1::Placement& p, absl::CivilDay today) {
+  if (auto st = WithDeadlines(conn, p, today); !st.ok()) return st;
+  return PlacementStore::StoreDue(conn, p);
 }
 
 // The names of the values of a repeated enum filter; each unknown one is a violation named
@@ -758,7 +765,7 @@ grpc::ServerUnaryReactor* PlacementHandlers::StartPlacement(
         }
         call.Audit(kPlacement, placement->placement_id());
         call.Emit(kPlacement, placement->placement_id(), StartedEvent(*placement, siblings));
-        if (auto st = WithDeadlines(conn, *placement, actor.today); !st.ok()) return st;
+        if (auto st = WithStoredDeadlines(conn, *placement, actor.today); !st.ok()) return st;
         *response->mutable_placement() = *std::move(placement);
         return absl::OkStatus();
       });
@@ -802,7 +809,9 @@ grpc::ServerUnaryReactor* ServePlacementVerb(server::Runtime& rt, grpc::Callback
                              !st.ok())
                            return st;
                          call.Audit(kPlacement, placement_id);
-                         if (auto st = WithDeadlines(conn, *p, actor.today); !st.ok()) return st;
+                         if (auto st = WithStoredDeadlines(conn, *p, actor.today); !st.ok()) {
+                           return st;
+                         }
                          *response->mutable_placement() = *std::move(p);
                          return absl::OkStatus();
                        });
@@ -903,11 +912,11 @@ grpc::ServerUnaryReactor* PlacementHandlers::ListPlacements(
         if (!key.ok()) {
           v.Add("page_token", "is not a token of this listing");
         } else if (!key->empty()) {
-          int y = 0, m = 0, d = 0;
-          if (std::sscanf((*key)[0].c_str(), "%d-%d-%d", &y, &m, &d) != 3 || !IsUuid((*key)[1])) {
+          absl::CivilDay day;
+          if (!absl::ParseCivilTime((*key)[0], &day) || !IsUuid((*key)[1])) {
             v.Add("page_token", "is malformed");
           } else {
-            after = DayKey(absl::CivilDay(y, m, d), (*key)[1]);
+            after = DayKey(day, (*key)[1]);
           }
         }
         if (auto st = v.ToStatus(); !st.ok()) return st;
@@ -963,50 +972,56 @@ grpc::ServerUnaryReactor* PlacementHandlers::ListDueStatutoryItems(
         if (from && to && *to < *from) v.Add("to_date", "is before from_date");
         if (from && to && *to - *from > 366)
           v.Add("to_date", "is more than 366 days after from_date");
-        DueQuery query{.include_overdue = request->include_overdue()};
+        DueFilter filter{.municipality_id = request->municipality_id()};
         for (int i = 0; i < request->kinds_size(); ++i) {
           const int k = request->kinds(i);
           if (k == 0 || !v1::StatutoryClockKind_IsValid(k)) {
             v.Add(absl::StrCat("kinds[", i, "]"), "is not a known clock");
           } else {
-            query.kinds.push_back(static_cast<v1::StatutoryClockKind>(k));
+            filter.kinds.push_back(k);
           }
         }
         const std::string filters = Filters(*request);
+        // Resumes after the previous page's last (due date, placement, kind).
         auto key = DecodePageToken(request->page_token(), filters, 3);
-        if (!key.ok()) v.Add("page_token", "is not a token of this listing");
+        std::optional<DueKey> after;
+        if (!key.ok()) {
+          v.Add("page_token", "is not a token of this listing");
+        } else if (!key->empty()) {
+          DueKey k{.placement_id = (*key)[1]};
+          if (!absl::ParseCivilTime((*key)[0], &k.due) || !IsUuid(k.placement_id) ||
+              !absl::SimpleAtoi((*key)[2], &k.kind)) {
+            v.Add("page_token", "is malformed");
+          } else {
+            after = std::move(k);
+          }
+        }
         if (auto st = v.ToStatus(); !st.ok()) return st;
         if (request->municipality_id() != p.org_id) {
           return PermissionDenied("a municipality may list only its own placements' items");
         }
-        query.from = *from;
-        query.to = *to;
+        const absl::CivilDay today = Today(call.now());
+        filter.from = *from;
+        filter.to = *to;
+        if (request->include_overdue()) filter.overdue_before = today;
         auto rules = PlacementStore::Rules(conn);
         if (!rules.ok()) return rules.status();
-        auto active = PlacementStore::ActivePlacements(conn, request->municipality_id());
-        if (!active.ok()) return active.status();
-        const auto items = DueItems(*active, *rules, query, Today(call.now()));
-        // Resume after the previous page's last (due date, placement, kind).
-        auto key_of = [](const v1::StatutoryDueItem& item) {
-          return std::vector<std::string>{absl::FormatCivilTime(*DayOf(item.due_date())),
-                                          item.placement_id(), absl::StrCat(item.kind())};
-        };
-        auto begin = items.begin();
-        if (!key->empty()) {
-          begin = std::find_if(items.begin(), items.end(), [&](const auto& item) {
-            const auto k = key_of(item);
-            if (k[0] != (*key)[0]) return k[0] > (*key)[0];
-            if (k[1] != (*key)[1]) return k[1] > (*key)[1];
-            return item.kind() > std::atoi((*key)[2].c_str());
-          });
+        std::map<std::string, const v1::StatutoryClockRule*> rule_of;
+        for (const auto& r : *rules) rule_of[r.rule_id()] = &r;
+        auto page = PlacementStore::ListDue(conn, filter, *page_size, after);
+        if (!page.ok()) return page.status();
+        for (const auto& row : page->items) {
+          const auto rule = rule_of.find(row.rule_id);
+          if (rule == rule_of.end()) {
+            return absl::InternalError("a stored due date names a rule that does not exist");
+          }
+          call.Audit(kPlacement, row.placement.placement_id());
+          *response->add_items() = DueItem(row.placement, row.kind, row.due, *rule->second, today);
         }
-        int n = 0;
-        for (auto it = begin; it != items.end() && n < *page_size; ++it, ++n) {
-          call.Audit(kPlacement, it->placement_id());
-          *response->add_items() = *it;
-        }
-        if (begin + n != items.end()) {
-          response->set_next_page_token(EncodePageToken(filters, key_of(*(begin + n - 1))));
+        if (page->last) {
+          response->set_next_page_token(
+              EncodePageToken(filters, {absl::FormatCivilTime(page->last->due),
+                                        page->last->placement_id, absl::StrCat(page->last->kind)}));
         }
         return absl::OkStatus();
       });

@@ -2,8 +2,6 @@
 
 #include "common/util/dates.h"
 #include "services/placement/sql/statements.h"
-#include "services/placement/src/domain/clocks.h"
-#include "services/placement/src/storage/placement_store.h"
 
 namespace fhv::placement {
 
@@ -59,16 +57,12 @@ absl::Status PlacementMetrics::Refresh() {
       emergencies[{{"municipality", std::string(e->Text(i, 0))}}] =
           static_cast<double>(e->Int64(i, 1));
     }
-    auto rules = PlacementStore::Rules(conn);
-    if (!rules.ok()) return rules.status();
-    auto active = PlacementStore::ActivePlacements(conn, "");
-    if (!active.ok()) return active.status();
-    for (const auto& p : *active) {
-      for (const auto& d : Deadlines(FactsOf(p), *rules, today)) {
-        if (!d.overdue()) continue;
-        overdue[{{"municipality", p.municipality_id()},
-                 {"kind", v1::StatutoryClockKind_Name(d.kind())}}] += 1;
-      }
+    auto o = conn.Exec(sql::kOverdueCounts, {today});
+    if (!o.ok()) return o.status();
+    for (int i = 0; i < o->rows(); ++i) {
+      overdue[{{"municipality", std::string(o->Text(i, 0))},
+               {"kind", v1::StatutoryClockKind_Name(static_cast<v1::StatutoryClockKind>(
+                            o->Int64(i, 1)))}}] = static_cast<double>(o->Int64(i, 2));
     }
     return absl::OkStatus();
   });

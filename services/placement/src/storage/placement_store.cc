@@ -208,11 +208,68 @@ absl::StatusOr<Page<v1::Placement, DayKey>> PlacementStore::ListPlacements(
   return page;
 }
 
-absl::StatusOr<std::vector<v1::Placement>> PlacementStore::ActivePlacements(
-    db::Connection& conn, const std::string& municipality_id) {
-  auto r = conn.Exec(sql::kActivePlacements, {db::Param::NullIfEmpty(municipality_id)});
+absl::StatusOr<std::vector<v1::Placement>> PlacementStore::LockActivePlacements(
+    db::Connection& conn, const std::string& after_id, int limit) {
+  auto r = conn.Exec(sql::kLockActivePlacements, {after_id, limit});
   if (!r.ok()) return r.status();
   return All<v1::Placement>(*r, r->rows());
+}
+
+absl::Status PlacementStore::StoreDue(db::Connection& conn, const v1::Placement& p) {
+  std::vector<int64_t> kinds;
+  std::vector<std::string> rules, days;
+  for (const auto& d : p.deadlines()) {
+    kinds.push_back(d.kind());
+    rules.push_back(d.rule_id());
+    days.push_back(absl::FormatCivilTime(*DayOf(d.due_date())));
+  }
+  return conn
+      .Exec(sql::kStoreDue, {p.placement_id(), p.municipality_id(), db::Param::Int64Array(kinds),
+                             db::Param::TextArray(rules), db::Param::TextArray(days)})
+      .status();
+}
+
+absl::StatusOr<Page<DueRow, DueKey>> PlacementStore::ListDue(db::Connection& conn,
+                                                             const DueFilter& f, int page_size,
+                                                             const std::optional<DueKey>& after) {
+  auto r = conn.Exec(
+      sql::kListDue,
+      {f.municipality_id, f.overdue_before ? db::Param("-infinity") : db::Param(f.from), f.to,
+       f.from, f.overdue_before ? db::Param(*f.overdue_before) : db::Param(std::nullopt),
+       f.kinds.empty() ? db::Param(std::nullopt) : db::Param::Int64Array(f.kinds),
+       after ? db::Param(after->due) : db::Param(std::nullopt),
+       after ? db::Param(after->placement_id) : db::Param(std::nullopt),
+       after ? db::Param(after->kind) : db::Param(std::nullopt), page_size + 1});
+  if (!r.ok()) return r.status();
+  Page<DueRow, DueKey> page;
+  for (int i = 0; i < std::min(r->rows(), page_size); ++i) {
+    auto placement = Parse<v1::Placement>(*r, i);
+    if (!placement.ok()) return placement.status();
+    page.items.push_back({.due = r->Date(i, 2),
+                          .kind = static_cast<v1::StatutoryClockKind>(r->Int64(i, 3)),
+                          .rule_id = std::string(r->Text(i, 4)),
+                          .placement = *std::move(placement)});
+  }
+  if (r->rows() > page_size) {
+    const DueRow& last = page.items.back();
+    page.last = DueKey{last.due, last.placement.placement_id(), last.kind};
+  }
+  return page;
+}
+
+absl::Status PlacementStore::DropInactiveDue(db::Connection& conn) {
+  return conn.Exec(sql::kDropInactiveDue).status();
+}
+
+absl::StatusOr<std::string> PlacementStore::DueFingerprint(db::Connection& conn) {
+  auto r = conn.Exec(sql::kDueFingerprint);
+  if (!r.ok()) return r.status();
+  return r->rows() == 0 ? std::string() : std::string(r->Text(0, 0));
+}
+
+absl::Status PlacementStore::SetDueFingerprint(db::Connection& conn, const std::string& fingerprint,
+                                               absl::Time now) {
+  return conn.Exec(sql::kSetDueFingerprint, {fingerprint, now}).status();
 }
 
 absl::StatusOr<std::vector<std::string>> PlacementStore::SiblingsInHome(

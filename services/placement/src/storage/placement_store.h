@@ -38,6 +38,30 @@ struct Page {
 
 using DayKey = std::pair<absl::CivilDay, std::string>;
 
+// Where a listing of due dates resumes: after this (due date, placement, kind).
+struct DueKey {
+  absl::CivilDay due;
+  std::string placement_id;
+  int kind = 0;
+};
+
+// The due dates ListDueStatutoryItems asks for: those in [from, to] of the municipality, and
+// with overdue_before those before `from` that are also before it.
+struct DueFilter {
+  std::string municipality_id;
+  absl::CivilDay from, to;
+  std::optional<absl::CivilDay> overdue_before;
+  std::vector<int64_t> kinds;  // StatutoryClockKind numbers; empty for all
+};
+
+// One stored due date with its placement.
+struct DueRow {
+  absl::CivilDay due;
+  v1::StatutoryClockKind kind = v1::STATUTORY_CLOCK_KIND_UNSPECIFIED;
+  std::string rule_id;
+  v1::Placement placement;
+};
+
 // Stateless; every method runs on the connection it is given. Records read come with their
 // etag set from the row's version. A missing request or placement is PERMISSION_DENIED (the
 // same answer as one the caller may not see).
@@ -77,9 +101,24 @@ class PlacementStore {
   static absl::StatusOr<Page<v1::Placement, DayKey>> ListPlacements(
       db::Connection& conn, const std::string& org_id, const PlacementFilter& filter, int page_size,
       const std::optional<DayKey>& after);
-  // Active placements of `municipality_id` ("" for all).
-  static absl::StatusOr<std::vector<v1::Placement>> ActivePlacements(
-      db::Connection& conn, const std::string& municipality_id);
+  // Up to `limit` active placements with ids after `after_id` (a uuid), by id, each locked
+  // as LockPlacement locks it.
+  static absl::StatusOr<std::vector<v1::Placement>> LockActivePlacements(
+      db::Connection& conn, const std::string& after_id, int limit);
+
+  // The placement's due dates become its deadlines() (none for an ended one). Callers keep
+  // them in step with every write of the placement.
+  static absl::Status StoreDue(db::Connection& conn, const v1::Placement& p);
+  // Stored due dates by due date, placement id and kind.
+  static absl::StatusOr<Page<DueRow, DueKey>> ListDue(db::Connection& conn, const DueFilter& filter,
+                                                      int page_size,
+                                                      const std::optional<DueKey>& after);
+  // Removes the due dates of placements that are no longer active.
+  static absl::Status DropInactiveDue(db::Connection& conn);
+  // What the stored due dates were computed with ("" before the first rebuild).
+  static absl::StatusOr<std::string> DueFingerprint(db::Connection& conn);
+  static absl::Status SetDueFingerprint(db::Connection& conn, const std::string& fingerprint,
+                                        absl::Time now);
   // Child ids of the sibling group placed in the home now.
   static absl::StatusOr<std::vector<std::string>> SiblingsInHome(db::Connection& conn,
                                                                  const std::string& group_id,
