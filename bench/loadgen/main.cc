@@ -65,7 +65,6 @@
 #include "fhv/placement/v1/placement_service.grpc.pb.h"
 #include "fhv/recruitment/v1/events.pb.h"
 #include "fhv/recruitment/v1/recruitment_service.grpc.pb.h"
-#include "services/placement/src/domain/clocks.h"
 #include "services/placement/src/domain/request.h"
 #include "services/placement/src/storage/placement_store.h"
 #include "services/recruitment/src/domain/interest.h"
@@ -234,8 +233,6 @@ int Seed() {
   static const pv1::PlacementForm kForms[] = {
       pv1::PLACEMENT_FORM_FAMILJEHEM, pv1::PLACEMENT_FORM_FAMILJEHEM,
       pv1::PLACEMENT_FORM_FAMILJEHEM, pv1::PLACEMENT_FORM_JOURHEM};
-  auto rules = fhv::placement::PlacementStore::Rules(**conn);
-  if (!rules.ok()) return Failure(rules.status().ToString());
   const absl::Time started = absl::Now();
   int entered = 0;
   while (entered < placements) {
@@ -300,10 +297,6 @@ int Seed() {
         if (auto s = fhv::placement::PlacementStore::InsertPlacement(**conn, p, at); !s.ok()) {
           return s;
         }
-        for (auto& d : fhv::placement::Deadlines(fhv::placement::FactsOf(p), *rules, today)) {
-          *p.add_deadlines() = std::move(d);
-        }
-        if (auto s = fhv::placement::PlacementStore::StoreDue(**conn, p); !s.ok()) return s;
       }
       return absl::OkStatus();
     });

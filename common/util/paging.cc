@@ -75,6 +75,15 @@ absl::StatusOr<std::optional<TimeKey>> DecodeTimeKey(absl::string_view token,
   return std::optional<TimeKey>(TimeKey(absl::FromUnixMicros(micros), (*key)[1]));
 }
 
+std::optional<absl::CivilDay> KeyDay(absl::string_view part) {
+  absl::CivilDay day;
+  if (!absl::ParseCivilTime(part, &day) || day.year() < 1000 || day.year() > 9999 ||
+      absl::FormatCivilTime(day) != part) {
+    return std::nullopt;
+  }
+  return day;
+}
+
 std::string EncodeTimeKey(absl::string_view filters, const TimeKey& key) {
   return EncodePageToken(filters, {std::to_string(absl::ToUnixMicros(key.first)), key.second});
 }

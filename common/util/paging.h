@@ -9,6 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 
 namespace fhv {
@@ -31,6 +32,10 @@ absl::StatusOr<std::vector<std::string>> DecodePageToken(absl::string_view token
 // (nullopt: first page).
 absl::StatusOr<std::optional<std::string>> AfterId(absl::string_view token,
                                                    absl::string_view filters);
+
+// A day in a page token's key: YYYY-MM-DD in the years 1000 to 9999 as FormatCivilTime writes
+// it; nullopt for anything else (tokens are not signed).
+std::optional<absl::CivilDay> KeyDay(absl::string_view part);
 
 // A keyset of (time, id) for lists newest first.
 using TimeKey = std::pair<absl::Time, std::string>;

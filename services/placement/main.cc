@@ -35,6 +35,6 @@ int main(int argc, char** argv) {
            },
        .prepare =
            [](fhv::server::Runtime& rt) {
-             return fhv::placement::RebuildDueDates(*rt.pool, *rt.clock).status();
+             return fhv::placement::PrepareDueDates(*rt.pool, *rt.clock);
            }});
 }

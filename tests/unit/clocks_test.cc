@@ -1,5 +1,6 @@
 // The placement service's statutory clocks: due dates from rules as data and the steps
-// recorded.
+// recorded. These tests pin Deadlines' results: a change that makes one of them fail moves
+// stored due dates, so it must also bump kClockLogicVersion (clocks.h).
 
 #include "services/placement/src/domain/clocks.h"
 

@@ -101,6 +101,18 @@ TEST(PagingTest, PageSizeDefaultsClampsAndRefusesNegative) {
   EXPECT_EQ(PageSize(-1).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
+// Days in keys are read back only as written: a forged one the database cannot hold is
+// refused here, not by the query.
+TEST(PagingTest, AKeyDayIsAnOrdinaryDate) {
+  EXPECT_EQ(KeyDay("2026-12-07"), absl::CivilDay(2026, 12, 7));
+  EXPECT_EQ(KeyDay("1000-01-01"), absl::CivilDay(1000, 1, 1));
+  for (const char* bad :
+       {"", "2026-13-01", "2026-02-30", "300000-01-01", "-0044-03-15", "0001-01-01", "1-01-01",
+        "0999-12-31", "2026-1-7", "2026-12-07x", " 2026-12-07"}) {
+    EXPECT_EQ(KeyDay(bad), std::nullopt) << bad;
+  }
+}
+
 TEST(RouterTest, ParsesExtraRoutes) {
   auto r = events::Router::WithExtra({{"a.B", {"x"}}}, "a.B=y|z,c.D=x");
   ASSERT_TRUE(r.ok());

@@ -1,8 +1,10 @@
 -- The next due date of each statutory clock of each active placement, so that
--- ListDueStatutoryItems and the overdue gauge read an index range instead of evaluating every
+-- ListDueStatutoryItems and the overdue gauge read this table instead of evaluating every
 -- placement. The service computes the rows (Deadlines in domain/clocks) on every placement
--- write; an ended placement has none. At start it rebuilds them all when the rules or its own
--- clock logic differ from those they were computed with (due_dates_state.fingerprint).
+-- write. A placement's rows are current when its due_version equals its version: a write by a
+-- binary that does not store due dates (one older than this migration, during a rolling
+-- deploy) or that computes them with other rules or clock logic leaves them stale, and the
+-- service recomputes stale placements at start and then periodically.
 
 CREATE TABLE placement.placement_due (
   placement_id    uuid NOT NULL REFERENCES placement.placement (id),
@@ -14,8 +16,15 @@ CREATE TABLE placement.placement_due (
 );
 CREATE INDEX placement_due_listing ON placement.placement_due (municipality_id, due_date, placement_id, kind);
 
+ALTER TABLE placement.placement ADD COLUMN due_version bigint;
+-- An ended placement has no due dates.
+UPDATE placement.placement SET due_version = version WHERE state <> 'PLACEMENT_STATE_ACTIVE';
+CREATE INDEX placement_due_stale ON placement.placement (id) WHERE due_version IS DISTINCT FROM version;
+
+-- The rules and clock logic (DueDatesFingerprint) that current due dates are computed with:
+-- those of the binary that started last with different ones.
 CREATE TABLE placement.due_dates_state (
   singleton   boolean PRIMARY KEY DEFAULT true CHECK (singleton),
   fingerprint text        NOT NULL,
-  rebuilt_at  timestamptz NOT NULL
+  changed_at  timestamptz NOT NULL
 );

@@ -96,51 +96,58 @@ inline const db::Statement kListPlacements{
     "AND ($9::text[] IS NULL OR state = ANY($9::text[])) AND ($10::text IS NULL OR form = $10) "
     "ORDER BY start_date DESC, id DESC LIMIT $2"};
 
-// Up to $2 active placements with ids after $1, by id, locked as for a change.
-inline const db::Statement kLockActivePlacements{
-    "lock_active_placements",
-    "SELECT body, version FROM placement.placement WHERE state = 'PLACEMENT_STATE_ACTIVE' "
-    "AND id > $1::uuid ORDER BY id LIMIT $2 FOR UPDATE"};
+// Up to $2 placements with ids after $1 whose due dates are stale, by id, each locked as for
+// a change; those locked by others are skipped (their writers store their due dates).
+inline const db::Statement kLockStaleDue{
+    "lock_stale_due",
+    "SELECT body, version FROM placement.placement WHERE due_version IS DISTINCT FROM version "
+    "AND id > $1::uuid ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED"};
 
-// Placement $1's due dates become ($3 kind, $4 rule, $5 due date)[] of municipality $2.
+// Placement $1's due dates become ($3 kind, $4 rule, $5 due date)[] of municipality $2; they
+// are current when $6, the fingerprint they were computed with, is the recorded one.
 inline const db::Statement kStoreDue{
     "store_due",
     "WITH gone AS (DELETE FROM placement.placement_due WHERE placement_id = $1::uuid "
-    "AND kind <> ALL($3::int[])) "
+    "AND kind <> ALL($3::int[])), "
+    "mark AS (UPDATE placement.placement SET due_version = CASE WHEN $6 = "
+    "(SELECT fingerprint FROM placement.due_dates_state) THEN version END WHERE id = $1::uuid) "
     "INSERT INTO placement.placement_due (placement_id, kind, municipality_id, rule_id, due_date) "
     "SELECT $1::uuid, k, $2, r, d FROM unnest($3::int[], $4::text[], $5::date[]) AS t(k, r, d) "
     "ON CONFLICT (placement_id, kind) DO UPDATE SET municipality_id = EXCLUDED.municipality_id, "
     "rule_id = EXCLUDED.rule_id, due_date = EXCLUDED.due_date"};
 
-// Due dates of municipality $1 in [$2, $3] that are on or after $4 or before $5 (NULL: none
-// before $4), of kinds $6 (NULL: all), after ($7, $8, $9) (NULL: from the first), with their
+// Due dates of active placements of municipality $1 in [$2, $3] that are on or after $4 or
+// before $5 (NULL: none before $4), of kinds $6 (NULL: all), after ($7, $8, $9), with their
 // placements; by due date, placement, kind; at most $10.
 inline const db::Statement kListDue{
     "list_due",
     "SELECT p.body, p.version, d.due_date, d.kind, d.rule_id "
     "FROM placement.placement_due d JOIN placement.placement p ON p.id = d.placement_id "
     "WHERE d.municipality_id = $1 AND d.due_date >= $2::date AND d.due_date <= $3::date "
+    "AND (d.due_date, d.placement_id, d.kind) > ($7::date, $8::uuid, $9::int) "
     "AND (d.due_date >= $4::date OR d.due_date < $5::date) "
     "AND ($6::int[] IS NULL OR d.kind = ANY($6::int[])) "
-    "AND ($7::date IS NULL OR (d.due_date, d.placement_id, d.kind) > ($7::date, $8::uuid, "
-    "$9::int)) "
+    "AND p.state = 'PLACEMENT_STATE_ACTIVE' "
     "ORDER BY d.due_date, d.placement_id, d.kind LIMIT $10"};
 
-// Removes the due dates of placements that are not active.
-inline const db::Statement kDropInactiveDue{
-    "drop_inactive_due",
-    "DELETE FROM placement.placement_due d WHERE NOT EXISTS (SELECT 1 FROM placement.placement p "
-    "WHERE p.id = d.placement_id AND p.state = 'PLACEMENT_STATE_ACTIVE')"};
+// Records fingerprint $1 as the one current due dates are computed with; a row only when it
+// was another.
+inline const db::Statement kChangeDueFingerprint{
+    "change_due_fingerprint",
+    "INSERT INTO placement.due_dates_state (fingerprint, changed_at) VALUES ($1, $2) "
+    "ON CONFLICT (singleton) DO UPDATE SET fingerprint = EXCLUDED.fingerprint, "
+    "changed_at = EXCLUDED.changed_at "
+    "WHERE placement.due_dates_state.fingerprint IS DISTINCT FROM EXCLUDED.fingerprint "
+    "RETURNING 1"};
 
-// What the stored due dates were computed with.
 inline const db::Statement kDueFingerprint{"due_fingerprint",
                                            "SELECT fingerprint FROM placement.due_dates_state"};
 
-inline const db::Statement kSetDueFingerprint{
-    "set_due_fingerprint",
-    "INSERT INTO placement.due_dates_state (fingerprint, rebuilt_at) VALUES ($1, $2) "
-    "ON CONFLICT (singleton) DO UPDATE SET fingerprint = EXCLUDED.fingerprint, "
-    "rebuilt_at = EXCLUDED.rebuilt_at"};
+// Marks the due dates of every active placement stale.
+inline const db::Statement kInvalidateDue{
+    "invalidate_due",
+    "UPDATE placement.placement SET due_version = NULL "
+    "WHERE state = 'PLACEMENT_STATE_ACTIVE' AND due_version IS NOT NULL"};
 
 // Clocks due before $1, by municipality and kind number.
 inline const db::Statement kOverdueCounts{

@@ -194,19 +194,22 @@ grpc::ServerUnaryReactor* ServeVerb(server::Runtime& rt, PlacementMetrics& metri
       });
 }
 
-// The placement with its deadlines as of today.
-absl::Status WithDeadlines(db::Connection& conn, v1::Placement& p, absl::CivilDay today) {
+// The placement with its deadlines as of today; the rules they were computed with.
+absl::StatusOr<std::vector<v1::StatutoryClockRule>> WithDeadlines(db::Connection& conn,
+                                                                  v1::Placement& p,
+                                                                  absl::CivilDay today) {
   auto rules = PlacementStore::Rules(conn);
   if (!rules.ok()) return rules.status();
   p.clear_deadlines();
   for (auto& d : Deadlines(FactsOf(p), *rules, today)) *p.add_deadlines() = std::move(d);
-  return absl::OkStatus();
+  return rules;
 }
 
 // After a write of the placement: its deadlines as of today, and its stored due dates.
 absl::Status WithStoredDeadlines(db::Connection& conn, v1::Placement& p, absl::CivilDay today) {
-  if (auto st = WithDeadlines(conn, p, today); !st.ok()) return st;
-  return PlacementStore::StoreDue(conn, p);
+  auto rules = WithDeadlines(conn, p, today);
+  if (!rules.ok()) return rules.status();
+  return PlacementStore::StoreDue(conn, p, DueDatesFingerprint(*rules));
 }
 
 // The names of the values of a repeated enum filter; each unknown one is a violation named
@@ -877,7 +880,7 @@ grpc::ServerUnaryReactor* PlacementHandlers::GetPlacement(grpc::CallbackServerCo
         const View view = ViewOf(call.principal(), *p);
         if (view == View::kNone) return NotVisible("placement");
         call.Audit(kPlacement, p->placement_id());
-        if (auto st = WithDeadlines(conn, *p, Today(call.now())); !st.ok()) return st;
+        if (auto st = WithDeadlines(conn, *p, Today(call.now())).status(); !st.ok()) return st;
         *response->mutable_placement() = Shown(*std::move(p), view);
         return absl::OkStatus();
       });
@@ -912,11 +915,11 @@ grpc::ServerUnaryReactor* PlacementHandlers::ListPlacements(
         if (!key.ok()) {
           v.Add("page_token", "is not a token of this listing");
         } else if (!key->empty()) {
-          absl::CivilDay day;
-          if (!absl::ParseCivilTime((*key)[0], &day) || !IsUuid((*key)[1])) {
+          const auto day = KeyDay((*key)[0]);
+          if (!day || !IsUuid((*key)[1])) {
             v.Add("page_token", "is malformed");
           } else {
-            after = DayKey(day, (*key)[1]);
+            after = DayKey(*day, (*key)[1]);
           }
         }
         if (auto st = v.ToStatus(); !st.ok()) return st;
@@ -988,11 +991,12 @@ grpc::ServerUnaryReactor* PlacementHandlers::ListDueStatutoryItems(
         if (!key.ok()) {
           v.Add("page_token", "is not a token of this listing");
         } else if (!key->empty()) {
+          const auto day = KeyDay((*key)[0]);
           DueKey k{.placement_id = (*key)[1]};
-          if (!absl::ParseCivilTime((*key)[0], &k.due) || !IsUuid(k.placement_id) ||
-              !absl::SimpleAtoi((*key)[2], &k.kind)) {
+          if (!day || !IsUuid(k.placement_id) || !absl::SimpleAtoi((*key)[2], &k.kind)) {
             v.Add("page_token", "is malformed");
           } else {
+            k.due = *day;
             after = std::move(k);
           }
         }

@@ -3,8 +3,10 @@
 // gRPC handlers of fhv.placement.v1.PlacementService: requests to domain calls and back. No SQL
 // and no business rules here.
 
+#include "common/metrics/gauges.h"
 #include "common/server/call.h"
 #include "fhv/placement/v1/placement_service.grpc.pb.h"
+#include "services/placement/src/jobs/due_dates.h"
 #include "services/placement/src/metrics/placement_metrics.h"
 
 namespace fhv::placement {
@@ -21,7 +23,9 @@ class PlacementHandlers final : public v1::PlacementService::CallbackService {
   PlacementHandlers(server::Runtime& rt, Settings settings)
       : rt_(rt),
         metrics_(*rt.metrics, *rt.pool, *rt.clock, rt.gauge_refresh,
-                 settings.emergency_accept_within) {}
+                 settings.emergency_accept_within),
+        due_dates_("recomputing stale statutory due dates", rt.gauge_refresh,
+                   [&rt] { return ReconcileDueDates(*rt.pool, *rt.clock).status(); }) {}
 
   grpc::ServerUnaryReactor* CreatePlacementRequest(
       grpc::CallbackServerContext* ctx, const v1::CreatePlacementRequestRequest* request,
@@ -105,6 +109,8 @@ class PlacementHandlers final : public v1::PlacementService::CallbackService {
  private:
   server::Runtime& rt_;
   PlacementMetrics metrics_;
+  // Due dates left stale by a write of another binary (see ReconcileDueDates).
+  metrics::Periodic due_dates_;
 };
 
 }  // namespace fhv::placement

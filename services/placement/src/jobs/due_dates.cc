@@ -8,26 +8,58 @@
 #include "services/placement/src/storage/placement_store.h"
 
 namespace fhv::placement {
+namespace {
 
-absl::StatusOr<int> RebuildDueDates(db::Pool& pool, const Clock& clock) {
-  constexpr int kBatch = 500;
+struct Current {
   std::vector<v1::StatutoryClockRule> rules;
-  std::string fingerprint;
-  bool current = false;
+  std::string fingerprint;  // this binary's for `rules`
+};
+
+absl::StatusOr<Current> CurrentRules(db::Connection& conn) {
+  auto rules = PlacementStore::Rules(conn);
+  if (!rules.ok()) return rules.status();
+  Current c{.rules = *std::move(rules)};
+  c.fingerprint = DueDatesFingerprint(c.rules);
+  return c;
+}
+
+}  // namespace
+
+absl::Status PrepareDueDates(db::Pool& pool, const Clock& clock) {
+  auto st = pool.Run([&](db::Connection& conn) {
+    return db::InTransaction(conn, [&]() -> absl::Status {
+      auto current = CurrentRules(conn);
+      if (!current.ok()) return current.status();
+      auto changed = PlacementStore::ChangeDueFingerprint(conn, current->fingerprint, clock.Now());
+      if (!changed.ok()) return changed.status();
+      if (*changed) {
+        log::Info(
+            "the clock rules or logic differ from those of the stored due dates: "
+            "every active placement's are recomputed");
+      }
+      return absl::OkStatus();
+    });
+  });
+  if (!st.ok()) return st;
+  return ReconcileDueDates(pool, clock).status();
+}
+
+absl::StatusOr<int> ReconcileDueDates(db::Pool& pool, const Clock& clock) {
+  constexpr int kBatch = 500;
+  Current current;
+  bool recorded = false;
   auto st = pool.Run([&](db::Connection& conn) -> absl::Status {
-    auto r = PlacementStore::Rules(conn);
-    if (!r.ok()) return r.status();
-    rules = *std::move(r);
-    fingerprint = DueDatesFingerprint(rules);
+    auto c = CurrentRules(conn);
+    if (!c.ok()) return c.status();
+    current = *std::move(c);
     auto stored = PlacementStore::DueFingerprint(conn);
     if (!stored.ok()) return stored.status();
-    current = *stored == fingerprint;
+    recorded = *stored == current.fingerprint;
     return absl::OkStatus();
   });
   if (!st.ok()) return st;
-  if (current) return 0;
+  if (!recorded) return 0;
 
-  log::Info("recomputing the statutory due dates of the active placements");
   const absl::Time started = clock.Now();
   std::string after = "00000000-0000-0000-0000-000000000000";
   int done = 0;
@@ -36,12 +68,14 @@ absl::StatusOr<int> RebuildDueDates(db::Pool& pool, const Clock& clock) {
     std::string last;
     st = pool.Run([&](db::Connection& conn) {
       return db::InTransaction(conn, [&]() -> absl::Status {
-        auto batch = PlacementStore::LockActivePlacements(conn, after, kBatch);
+        auto batch = PlacementStore::LockStaleDue(conn, after, kBatch);
         if (!batch.ok()) return batch.status();
         const absl::CivilDay today = Today(clock.Now());
         for (auto& p : *batch) {
-          for (auto& d : Deadlines(FactsOf(p), rules, today)) *p.add_deadlines() = std::move(d);
-          if (auto s = PlacementStore::StoreDue(conn, p); !s.ok()) return s;
+          for (auto& d : Deadlines(FactsOf(p), current.rules, today)) {
+            *p.add_deadlines() = std::move(d);
+          }
+          if (auto s = PlacementStore::StoreDue(conn, p, current.fingerprint); !s.ok()) return s;
         }
         n = static_cast<int>(batch->size());
         if (n > 0) last = batch->back().placement_id();
@@ -56,16 +90,11 @@ absl::StatusOr<int> RebuildDueDates(db::Pool& pool, const Clock& clock) {
       log::Info("statutory due dates recomputed so far", {{"placements", std::to_string(done)}});
     }
   }
-  st = pool.Run([&](db::Connection& conn) {
-    return db::InTransaction(conn, [&]() -> absl::Status {
-      if (auto s = PlacementStore::DropInactiveDue(conn); !s.ok()) return s;
-      return PlacementStore::SetDueFingerprint(conn, fingerprint, clock.Now());
-    });
-  });
-  if (!st.ok()) return st;
-  log::Info("statutory due dates recomputed",
-            {{"placements", std::to_string(done)},
-             {"seconds", absl::StrFormat("%.1f", absl::ToDoubleSeconds(clock.Now() - started))}});
+  if (done > 0) {
+    log::Info("statutory due dates recomputed",
+              {{"placements", std::to_string(done)},
+               {"seconds", absl::StrFormat("%.1f", absl::ToDoubleSeconds(clock.Now() - started))}});
+  }
   return done;
 }
 

@@ -208,14 +208,16 @@ absl::StatusOr<Page<v1::Placement, DayKey>> PlacementStore::ListPlacements(
   return page;
 }
 
-absl::StatusOr<std::vector<v1::Placement>> PlacementStore::LockActivePlacements(
-    db::Connection& conn, const std::string& after_id, int limit) {
-  auto r = conn.Exec(sql::kLockActivePlacements, {after_id, limit});
+absl::StatusOr<std::vector<v1::Placement>> PlacementStore::LockStaleDue(db::Connection& conn,
+                                                                        const std::string& after_id,
+                                                                        int limit) {
+  auto r = conn.Exec(sql::kLockStaleDue, {after_id, limit});
   if (!r.ok()) return r.status();
   return All<v1::Placement>(*r, r->rows());
 }
 
-absl::Status PlacementStore::StoreDue(db::Connection& conn, const v1::Placement& p) {
+absl::Status PlacementStore::StoreDue(db::Connection& conn, const v1::Placement& p,
+                                      const std::string& fingerprint) {
   std::vector<int64_t> kinds;
   std::vector<std::string> rules, days;
   for (const auto& d : p.deadlines()) {
@@ -225,21 +227,24 @@ absl::Status PlacementStore::StoreDue(db::Connection& conn, const v1::Placement&
   }
   return conn
       .Exec(sql::kStoreDue, {p.placement_id(), p.municipality_id(), db::Param::Int64Array(kinds),
-                             db::Param::TextArray(rules), db::Param::TextArray(days)})
+                             db::Param::TextArray(rules), db::Param::TextArray(days), fingerprint})
       .status();
 }
 
 absl::StatusOr<Page<DueRow, DueKey>> PlacementStore::ListDue(db::Connection& conn,
                                                              const DueFilter& f, int page_size,
                                                              const std::optional<DueKey>& after) {
+  // Without a key the listing starts before the lowest date with the nil id: one plan serves
+  // every page.
+  const db::Param low = f.overdue_before ? db::Param("-infinity") : db::Param(f.from);
   auto r = conn.Exec(
       sql::kListDue,
-      {f.municipality_id, f.overdue_before ? db::Param("-infinity") : db::Param(f.from), f.to,
-       f.from, f.overdue_before ? db::Param(*f.overdue_before) : db::Param(std::nullopt),
+      {f.municipality_id, low, f.to, f.from,
+       f.overdue_before ? db::Param(*f.overdue_before) : db::Param(std::nullopt),
        f.kinds.empty() ? db::Param(std::nullopt) : db::Param::Int64Array(f.kinds),
-       after ? db::Param(after->due) : db::Param(std::nullopt),
-       after ? db::Param(after->placement_id) : db::Param(std::nullopt),
-       after ? db::Param(after->kind) : db::Param(std::nullopt), page_size + 1});
+       after ? db::Param(after->due) : low,
+       after ? db::Param(after->placement_id) : db::Param("00000000-0000-0000-0000-000000000000"),
+       after ? after->kind : -1, page_size + 1});
   if (!r.ok()) return r.status();
   Page<DueRow, DueKey> page;
   for (int i = 0; i < std::min(r->rows(), page_size); ++i) {
@@ -257,19 +262,20 @@ absl::StatusOr<Page<DueRow, DueKey>> PlacementStore::ListDue(db::Connection& con
   return page;
 }
 
-absl::Status PlacementStore::DropInactiveDue(db::Connection& conn) {
-  return conn.Exec(sql::kDropInactiveDue).status();
-}
-
 absl::StatusOr<std::string> PlacementStore::DueFingerprint(db::Connection& conn) {
   auto r = conn.Exec(sql::kDueFingerprint);
   if (!r.ok()) return r.status();
   return r->rows() == 0 ? std::string() : std::string(r->Text(0, 0));
 }
 
-absl::Status PlacementStore::SetDueFingerprint(db::Connection& conn, const std::string& fingerprint,
-                                               absl::Time now) {
-  return conn.Exec(sql::kSetDueFingerprint, {fingerprint, now}).status();
+absl::StatusOr<bool> PlacementStore::ChangeDueFingerprint(db::Connection& conn,
+                                                          const std::string& fingerprint,
+                                                          absl::Time now) {
+  auto r = conn.Exec(sql::kChangeDueFingerprint, {fingerprint, now});
+  if (!r.ok()) return r.status();
+  if (r->rows() == 0) return false;
+  if (auto st = conn.Exec(sql::kInvalidateDue).status(); !st.ok()) return st;
+  return true;
 }
 
 absl::StatusOr<std::vector<std::string>> PlacementStore::SiblingsInHome(

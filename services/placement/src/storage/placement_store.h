@@ -101,24 +101,26 @@ class PlacementStore {
   static absl::StatusOr<Page<v1::Placement, DayKey>> ListPlacements(
       db::Connection& conn, const std::string& org_id, const PlacementFilter& filter, int page_size,
       const std::optional<DayKey>& after);
-  // Up to `limit` active placements with ids after `after_id` (a uuid), by id, each locked
-  // as LockPlacement locks it.
-  static absl::StatusOr<std::vector<v1::Placement>> LockActivePlacements(
-      db::Connection& conn, const std::string& after_id, int limit);
-
-  // The placement's due dates become its deadlines() (none for an ended one). Callers keep
-  // them in step with every write of the placement.
-  static absl::Status StoreDue(db::Connection& conn, const v1::Placement& p);
-  // Stored due dates by due date, placement id and kind.
+  // Up to `limit` placements with ids after `after_id` (a uuid) whose due dates are stale, by
+  // id, each locked as LockPlacement locks it; those locked by others are skipped.
+  static absl::StatusOr<std::vector<v1::Placement>> LockStaleDue(db::Connection& conn,
+                                                                 const std::string& after_id,
+                                                                 int limit);
+  // The placement's due dates become its deadlines() (none for an ended one), computed with
+  // the rules and logic of `fingerprint`; they count as current only if that is the recorded
+  // one. Callers store them with every write of the placement.
+  static absl::Status StoreDue(db::Connection& conn, const v1::Placement& p,
+                               const std::string& fingerprint);
+  // Stored due dates of active placements by due date, placement id and kind.
   static absl::StatusOr<Page<DueRow, DueKey>> ListDue(db::Connection& conn, const DueFilter& filter,
                                                       int page_size,
                                                       const std::optional<DueKey>& after);
-  // Removes the due dates of placements that are no longer active.
-  static absl::Status DropInactiveDue(db::Connection& conn);
-  // What the stored due dates were computed with ("" before the first rebuild).
+  // The fingerprint current due dates are computed with ("" before the first is recorded).
   static absl::StatusOr<std::string> DueFingerprint(db::Connection& conn);
-  static absl::Status SetDueFingerprint(db::Connection& conn, const std::string& fingerprint,
-                                        absl::Time now);
+  // Records `fingerprint` and, if it was another, marks every active placement's due dates
+  // stale; true if it was another.
+  static absl::StatusOr<bool> ChangeDueFingerprint(db::Connection& conn,
+                                                   const std::string& fingerprint, absl::Time now);
   // Child ids of the sibling group placed in the home now.
   static absl::StatusOr<std::vector<std::string>> SiblingsInHome(db::Connection& conn,
                                                                  const std::string& group_id,
