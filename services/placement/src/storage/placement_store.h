@@ -118,7 +118,7 @@ class PlacementStore {
   // The fingerprint current due dates are computed with ("" before the first is recorded).
   static absl::StatusOr<std::string> DueFingerprint(db::Connection& conn);
   // Records `fingerprint` and, if it was another, marks every active placement's due dates
-  // stale; true if it was another.
+  // stale; true if it was another. Two statements: run it in a transaction.
   static absl::StatusOr<bool> ChangeDueFingerprint(db::Connection& conn,
                                                    const std::string& fingerprint, absl::Time now);
   // Child ids of the sibling group placed in the home now.
