@@ -16,6 +16,8 @@
 #   fhv_pg_is_running <datadir>
 #   fhv_pg_running_port <datadir>      port of the running server (postmaster.pid)
 #   fhv_pg_stop <datadir>
+#   fhv_pg_claim <dir>                 mark a throwaway cluster's directory as this run's
+#   fhv_pg_reap <dir>...               stop and remove those whose run was killed
 #   fhv_pg_setup_suite <admin-dsn> <dbname> [<password-dir>]
 
 if [[ -n "${FHV_PG_SH_LOADED:-}" ]]; then
@@ -288,6 +290,31 @@ fhv_pg_stop() {
     fhv_pg_run pg_ctl stop -D "${datadir}" -m immediate -w -t 30 -s \
       || fhv_die "could not stop PostgreSQL in ${datadir}"
   fi
+}
+
+# fhv_pg_claim <dir>: records the calling script's process as the owner of the throwaway
+# cluster in <dir>, for fhv_pg_reap.
+fhv_pg_claim() {
+  printf '%s\n' "$$" >"$1/owner"
+}
+
+# fhv_pg_reap <dir>...: stops and removes each throwaway cluster directory whose owner process
+# (fhv_pg_claim) no longer runs: one left behind by a run that was killed. Directories without
+# an owner, or whose owner still runs, are left alone.
+fhv_pg_reap() {
+  local dir owner
+  for dir in "$@"; do
+    [[ -f "${dir}/owner" ]] || continue
+    owner="$(cat -- "${dir}/owner" 2>/dev/null)"
+    [[ "${owner}" =~ ^[0-9]+$ ]] || continue
+    [[ -d "/proc/${owner}" ]] && continue
+    fhv_log "removing ${dir}, left behind by a run that was killed"
+    if (fhv_pg_stop "${dir}/data"); then
+      rm -rf -- "${dir}"
+    else
+      fhv_warn "could not stop the cluster in ${dir}"
+    fi
+  done
 }
 
 # fhv_pg_password <file>: prints the password in <file>, creating it (mode

@@ -5,9 +5,11 @@
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -77,6 +79,8 @@ class PrivateCluster {
     }
     dir_ = tmpl;
     chmod(dir_.c_str(), 0755);  // the postgres OS user must reach data/ and run/
+    // For tests/run to remove the cluster if this process is killed (fhv_pg_reap).
+    std::ofstream(dir_ + "/owner") << getpid() << "\n";
     const RunResult own = PgSh({"fhv_pg_own", dir_});
     if (own.exit_code != 0) {
       ADD_FAILURE() << own.output;
