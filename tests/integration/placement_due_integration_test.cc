@@ -38,9 +38,7 @@ class PlacementDueTest : public ::testing::Test {
     ASSERT_TRUE(conn.ok()) << conn.status();
     conn_ = *std::move(conn);
     ASSERT_TRUE(db::Migrate(*conn_, "placement", placement::Migrations()).ok());
-    ASSERT_TRUE(InTx([&] {
-                  return PlacementStore::ChangeDueFingerprint(*conn_, "fp", absl::Now()).status();
-                }).ok());
+    ASSERT_EQ(ChangeFingerprint("fp"), true);
   }
 
   absl::Status InTx(const std::function<absl::Status()>& fn) {
@@ -104,6 +102,19 @@ class PlacementDueTest : public ::testing::Test {
       after = page->last;
     }
     return out;
+  }
+
+  // ChangeDueFingerprint in a transaction: whether it was another; nullopt on error.
+  std::optional<bool> ChangeFingerprint(const std::string& fingerprint) {
+    std::optional<bool> changed;
+    const absl::Status st = InTx([&]() -> absl::Status {
+      auto c = PlacementStore::ChangeDueFingerprint(*conn_, fingerprint, absl::Now());
+      if (!c.ok()) return c.status();
+      changed = *c;
+      return absl::OkStatus();
+    });
+    EXPECT_TRUE(st.ok()) << st;
+    return st.ok() ? changed : std::nullopt;
   }
 
   std::vector<std::string> Stale() {
@@ -194,24 +205,11 @@ TEST_F(PlacementDueTest, DueDatesAreStaleAfterAWriteWithoutThemOrWithAnotherFing
   Store(a, {});
 
   // Another fingerprint recorded makes every active placement's stale, once.
-  bool changed = false;
-  ASSERT_TRUE(InTx([&]() -> absl::Status {
-                auto c = PlacementStore::ChangeDueFingerprint(*conn_, "new rules", absl::Now());
-                if (!c.ok()) return c.status();
-                changed = *c;
-                return absl::OkStatus();
-              }).ok());
-  EXPECT_TRUE(changed);
+  EXPECT_EQ(ChangeFingerprint("new rules"), true);
   std::vector<std::string> active = {a.placement_id(), b.placement_id()};
   std::sort(active.begin(), active.end());
   EXPECT_EQ(Stale(), active);
-  ASSERT_TRUE(InTx([&]() -> absl::Status {
-                auto c = PlacementStore::ChangeDueFingerprint(*conn_, "new rules", absl::Now());
-                if (!c.ok()) return c.status();
-                changed = *c;
-                return absl::OkStatus();
-              }).ok());
-  EXPECT_FALSE(changed);
+  EXPECT_EQ(ChangeFingerprint("new rules"), false);
   Store(a, {}, "new rules");
   EXPECT_EQ(Stale(), std::vector<std::string>{b.placement_id()});
 }
