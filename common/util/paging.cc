@@ -88,4 +88,18 @@ std::string EncodeTimeKey(absl::string_view filters, const TimeKey& key) {
   return EncodePageToken(filters, {std::to_string(absl::ToUnixMicros(key.first)), key.second});
 }
 
+absl::StatusOr<std::optional<DayKey>> DecodeDayKey(absl::string_view token,
+                                                   absl::string_view filters) {
+  auto key = DecodePageToken(token, filters, 2);
+  if (!key.ok()) return key.status();
+  if (key->empty()) return std::optional<DayKey>();
+  const auto day = KeyDay((*key)[0]);
+  if (!day || !IsUuid((*key)[1])) return BadToken("is malformed");
+  return std::optional<DayKey>(DayKey(*day, (*key)[1]));
+}
+
+std::string EncodeDayKey(absl::string_view filters, const DayKey& key) {
+  return EncodePageToken(filters, {absl::FormatCivilTime(key.first), key.second});
+}
+
 }  // namespace fhv

@@ -46,4 +46,14 @@ absl::StatusOr<std::optional<TimeKey>> DecodeTimeKey(absl::string_view token,
                                                      absl::string_view filters);
 std::string EncodeTimeKey(absl::string_view filters, const TimeKey& key);
 
+// A keyset of (day, id), e.g. for lists by start date.
+using DayKey = std::pair<absl::CivilDay, std::string>;
+
+// The (day, id) after which the page starts, from a token made for `filters` by EncodeDayKey
+// (nullopt: first page). INVALID_ARGUMENT naming page_token otherwise, also for a day KeyDay
+// refuses.
+absl::StatusOr<std::optional<DayKey>> DecodeDayKey(absl::string_view token,
+                                                   absl::string_view filters);
+std::string EncodeDayKey(absl::string_view filters, const DayKey& key);
+
 }  // namespace fhv

@@ -113,6 +113,22 @@ TEST(PagingTest, AKeyDayIsAnOrdinaryDate) {
   }
 }
 
+TEST(PagingTest, DayKeysRoundTripAndAForgedDayIsRefused) {
+  const DayKey key(absl::CivilDay(2026, 12, 7), "7c9e6679-7425-40de-944b-e07fc1f90ae7");
+  auto back = DecodeDayKey(EncodeDayKey("f", key), "f");
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(*back, key);
+  EXPECT_EQ(*DecodeDayKey("", "f"), std::nullopt);
+  for (const std::vector<std::string>& forged :
+       {std::vector<std::string>{"300000-01-01", key.second}, {"2026-12-07", "not-an-id"}}) {
+    EXPECT_EQ(DecodeDayKey(EncodePageToken("f", forged), "f").status().code(),
+              absl::StatusCode::kInvalidArgument)
+        << forged[0];
+  }
+  EXPECT_EQ(DecodeDayKey(EncodeDayKey("f", key), "g").status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
 TEST(RouterTest, ParsesExtraRoutes) {
   auto r = events::Router::WithExtra({{"a.B", {"x"}}}, "a.B=y|z,c.D=x");
   ASSERT_TRUE(r.ok());

@@ -135,22 +135,15 @@ grpc::ServerUnaryReactor* PaymentsHandlers::ListContactFamilyStays(
         v1::ListContactFamilyStaysRequest filters = *request;
         filters.clear_page_size();
         filters.clear_page_token();
-        auto key = DecodePageToken(request->page_token(), filters.SerializeAsString(), 2);
-        std::optional<std::pair<absl::CivilDay, std::string>> after;
-        absl::CivilDay day;
-        if (!key.ok() ||
-            (!key->empty() && (!absl::ParseCivilTime((*key)[0], &day) || !IsUuid((*key)[1])))) {
-          v.Add("page_token", "is not a token of this listing");
-        } else if (!key->empty()) {
-          after = std::pair(day, (*key)[1]);
-        }
+        auto after = DecodeDayKey(request->page_token(), filters.SerializeAsString());
+        if (!after.ok()) v.Add("page_token", "is not a token of this listing");
         if (auto st = v.ToStatus(); !st.ok()) return st;
         auto a = AgreementStore::Get(conn, request->agreement_id());
         if (!a.ok()) return a.status();
         if (!MayReadAgreement(call.principal(), *a)) {
           return PermissionDenied("the agreement does not exist or is not the caller's");
         }
-        auto stays = StayStore::List(conn, a->agreement_id(), from, to, *page_size, after);
+        auto stays = StayStore::List(conn, a->agreement_id(), from, to, *page_size, *after);
         if (!stays.ok()) return stays.status();
         const bool more = static_cast<int>(stays->size()) > *page_size;
         if (more) stays->pop_back();
@@ -158,9 +151,8 @@ grpc::ServerUnaryReactor* PaymentsHandlers::ListContactFamilyStays(
         for (auto& s : *stays) *response->add_stays() = std::move(s);
         if (more) {
           const v1::ContactFamilyStay& last = *response->stays().rbegin();
-          response->set_next_page_token(EncodePageToken(
-              filters.SerializeAsString(),
-              {absl::FormatCivilTime(*DayOf(last.arrival_date())), last.stay_id()}));
+          response->set_next_page_token(EncodeDayKey(
+              filters.SerializeAsString(), {*DayOf(last.arrival_date()), last.stay_id()}));
         }
         return absl::OkStatus();
       });

@@ -37,8 +37,7 @@ absl::StatusOr<bool> StayStore::Overlaps(db::Connection& conn, const std::string
 
 absl::StatusOr<std::vector<v1::ContactFamilyStay>> StayStore::List(
     db::Connection& conn, const std::string& agreement_id, std::optional<absl::CivilDay> from,
-    std::optional<absl::CivilDay> to, int limit,
-    const std::optional<std::pair<absl::CivilDay, std::string>>& after) {
+    std::optional<absl::CivilDay> to, int limit, const std::optional<DayKey>& after) {
   auto day = [](const std::optional<absl::CivilDay>& d) {
     return d ? db::Param(*d) : db::Param(std::nullopt);
   };

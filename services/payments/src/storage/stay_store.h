@@ -11,6 +11,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "common/db/connection.h"
+#include "common/util/paging.h"
 #include "fhv/payments/v1/payments_service.pb.h"
 
 namespace fhv::payments {
@@ -29,8 +30,7 @@ class StayStore {
   // Earliest first, after (arrival, id); one more than `limit` means there are more.
   static absl::StatusOr<std::vector<v1::ContactFamilyStay>> List(
       db::Connection& conn, const std::string& agreement_id, std::optional<absl::CivilDay> from,
-      std::optional<absl::CivilDay> to, int limit,
-      const std::optional<std::pair<absl::CivilDay, std::string>>& after);
+      std::optional<absl::CivilDay> to, int limit, const std::optional<DayKey>& after);
   // The unpaid stays of the municipality's own homes that ended by `last_day`, with their
   // agreements.
   static absl::StatusOr<std::vector<std::pair<v1::ContactFamilyStay, v1::Agreement>>> Payable(

@@ -910,18 +910,8 @@ grpc::ServerUnaryReactor* PlacementHandlers::ListPlacements(
         validation::CheckText(v, "municipality_id", request->municipality_id(), 16, false);
         validation::CheckText(v, "agency_id", request->agency_id(), 16, false);
         const std::string filters = Filters(*request);
-        auto key = DecodePageToken(request->page_token(), filters, 2);
-        std::optional<DayKey> after;
-        if (!key.ok()) {
-          v.Add("page_token", "is not a token of this listing");
-        } else if (!key->empty()) {
-          const auto day = KeyDay((*key)[0]);
-          if (!day || !IsUuid((*key)[1])) {
-            v.Add("page_token", "is malformed");
-          } else {
-            after = DayKey(*day, (*key)[1]);
-          }
-        }
+        auto after = DecodeDayKey(request->page_token(), filters);
+        if (!after.ok()) v.Add("page_token", "is not a token of this listing");
         if (auto st = v.ToStatus(); !st.ok()) return st;
         if ((p.org_kind == auth::OrgKind::kMunicipality && !request->municipality_id().empty() &&
              request->municipality_id() != p.org_id) ||
@@ -936,7 +926,7 @@ grpc::ServerUnaryReactor* PlacementHandlers::ListPlacements(
         f.agency_id = request->agency_id();
         f.child_id = request->child_id();
         const std::string scope = p.org_kind == auth::OrgKind::kInternal ? "" : p.org_id;
-        auto page = PlacementStore::ListPlacements(conn, scope, f, *page_size, after);
+        auto page = PlacementStore::ListPlacements(conn, scope, f, *page_size, *after);
         if (!page.ok()) return page.status();
         auto rules = PlacementStore::Rules(conn);
         if (!rules.ok()) return rules.status();
@@ -949,8 +939,7 @@ grpc::ServerUnaryReactor* PlacementHandlers::ListPlacements(
           *response->add_placements() = Shown(std::move(one), view);
         }
         if (page->last) {
-          response->set_next_page_token(EncodePageToken(
-              filters, {absl::FormatCivilTime(page->last->first), page->last->second}));
+          response->set_next_page_token(EncodeDayKey(filters, *page->last));
         }
         return absl::OkStatus();
       });

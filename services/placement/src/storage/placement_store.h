@@ -36,8 +36,6 @@ struct Page {
   std::optional<Key> last;
 };
 
-using DayKey = std::pair<absl::CivilDay, std::string>;
-
 // Where a listing of due dates resumes: after this (due date, placement, kind).
 struct DueKey {
   absl::CivilDay due;
